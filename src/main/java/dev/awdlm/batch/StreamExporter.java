@@ -1,0 +1,124 @@
+package dev.awdlm.batch;
+
+import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.SerializableHadoopConf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * Writes an encoded token stream as DataSet files following a {@link StreamLayout}: features
+ * {@code [rows, 1, length]} of token ids and labels {@code [rows, 1, length]} of next-token ids
+ * (sparse class indices, as LossSparseMCXENT takes them). Each input partition cuts its tokens into
+ * {@link Segment}s; one shuffle groups them by file, so no token stream is collected on the driver.
+ */
+public final class StreamExporter {
+  public static final String SUFFIX = ".bin";
+
+  private StreamExporter() {}
+
+  /** Name of DataSet file {@code index}; zero-padded so name order is stream order. */
+  public static String fileName(int index) {
+    return String.format("part-%06d%s", index, SUFFIX);
+  }
+
+  /**
+   * @param tokens encoded lines, in stream order
+   * @param partitionStarts stream position of each partition's first token
+   * @return tokens written per file, indexed by file
+   */
+  public static long[] export(JavaRDD<int[]> tokens, long[] partitionStarts, StreamLayout layout, Path dir,
+      Broadcast<SerializableHadoopConf> hadoopConf) {
+    if (layout.files() == 0) return new long[0];
+    int reducers = Math.max(1, Math.min(layout.files(), tokens.getNumPartitions() * 2));
+    List<Tuple2<Integer, Long>> written = tokens
+        .mapPartitionsWithIndex((index, lines) -> segments(lines, partitionStarts[index], layout), true)
+        .mapToPair(s -> new Tuple2<>(s.file(), s))
+        .groupByKey(reducers)
+        .map(group -> new Tuple2<>(group._1(), write(group._1(), group._2(), layout, dir, hadoopConf.value())))
+        .collect();
+    long[] perFile = new long[layout.files()];
+    for (Tuple2<Integer, Long> w : written) perFile[w._1()] = w._2();
+    for (int f = 0; f < perFile.length; f++) {
+      if (perFile[f] == 0) throw new IllegalStateException("DataSet file " + f + " received no tokens");
+    }
+    return perFile;
+  }
+
+  /** Cuts one partition's tokens, which start at stream position {@code start}, into segments. */
+  static Iterator<Segment> segments(Iterator<int[]> lines, long start, StreamLayout layout) {
+    int[] buf = new int[1 << 16];
+    int n = 0;
+    while (lines.hasNext()) {
+      int[] line = lines.next();
+      if (n + line.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + line.length));
+      System.arraycopy(line, 0, buf, n, line.length);
+      n += line.length;
+    }
+    List<Segment> out = new ArrayList<>();
+    long end = start + n; // exclusive
+    for (int q = layout.firstIntervalEndingAtOrAfter(start); q < layout.intervals() && layout.start(q) < end; q++) {
+      long from = Math.max(start, layout.start(q));
+      long to = Math.min(end, layout.end(q) + 1);
+      if (from >= to) continue;
+      int[] slice = Arrays.copyOfRange(buf, (int) (from - start), (int) (to - start));
+      out.add(new Segment(layout.file(q), layout.row(q), (int) (from - layout.start(q)), slice));
+    }
+    return out.iterator();
+  }
+
+  private static long write(int file, Iterable<Segment> segments, StreamLayout layout, Path dir, SerializableHadoopConf conf)
+      throws IOException {
+    int rows = layout.rows();
+    int len = layout.length(file);
+    float[] features = new float[rows * len];
+    float[] labels = new float[rows * len];
+    int[] filled = new int[rows];
+    for (Segment s : segments) {
+      int[] t = s.tokens();
+      for (int j = 0; j < t.length; j++) {
+        int i = s.offset() + j; // position within the row's len+1 tokens
+        if (i < len) features[s.row() * len + i] = t[j];
+        if (i >= 1) labels[s.row() * len + i - 1] = t[j];
+      }
+      filled[s.row()] += t.length;
+    }
+    for (int r = 0; r < rows; r++) {
+      if (filled[r] != len + 1) {
+        throw new IllegalStateException("file " + file + " row " + r + ": got " + filled[r] + " tokens, expected " + (len + 1));
+      }
+    }
+    DataSet ds = new DataSet(
+        Nd4j.create(features, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT),
+        Nd4j.create(labels, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT));
+    Path target = new Path(dir, fileName(file));
+    FileSystem fs = HadoopFs.fs(target, conf.get());
+    // Task retries overwrite; readers only see the directory after the whole prepare succeeds.
+    try (OutputStream os = fs.create(target, true)) {
+      ds.save(os);
+    }
+    return (long) rows * len;
+  }
+
+  /** Reads a DataSet file written by {@link #export}. */
+  public static DataSet read(Path file, org.apache.hadoop.conf.Configuration conf) {
+    try (var in = HadoopFs.fs(file, conf).open(file)) {
+      DataSet ds = new DataSet();
+      ds.load(in);
+      return ds;
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read DataSet file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

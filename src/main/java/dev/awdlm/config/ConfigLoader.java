@@ -1,0 +1,160 @@
+package dev.awdlm.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds an {@link AwdlmConfig} from {@code reference.conf}, an optional HOCON file and
+ * {@code --set KEY=VALUE} overrides, in increasing precedence. Any problem is a {@link ConfigError}.
+ */
+public final class ConfigLoader {
+  /** The sections that belong to awdlm; a file may hold other helper keys (e.g. for substitutions). */
+  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output");
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file HOCON file, or null for defaults only
+   * @param overrides {@code KEY=VALUE} strings; the value is typed by the key's type in reference.conf
+   */
+  public static AwdlmConfig load(File file, List<String> overrides) {
+    Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!file.isFile()) throw new ConfigError("--config", "file not found: " + file);
+      try {
+        user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new ConfigError("--config", "cannot parse " + file + ": " + e.getMessage());
+      }
+      rejectUnknownKeys(user, reference, file.toString());
+    }
+    Config merged = parseOverrides(overrides, reference).withFallback(user).withFallback(reference);
+    try {
+      merged = merged.resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError("config", e.getMessage());
+    }
+    return build(merged);
+  }
+
+  static Config parseOverrides(List<String> overrides, Config reference) {
+    Config result = ConfigFactory.empty();
+    for (String override : overrides) {
+      int eq = override.indexOf('=');
+      if (eq <= 0) throw new ConfigError("--set", override, "expected KEY=VALUE");
+      String key = override.substring(0, eq).trim();
+      String value = override.substring(eq + 1).trim();
+      if (!isKnown(key, reference)) throw new ConfigError(key, "unknown config key (see src/main/resources/reference.conf)");
+      result = result.withValue(key, typed(key, value, reference.getValue(key).valueType()));
+    }
+    return result;
+  }
+
+  /** Values are taken literally (so {@code hdfs://nn/x} is not a HOCON comment); lists split on commas. */
+  private static ConfigValue typed(String key, String value, ConfigValueType type) {
+    if (type == ConfigValueType.LIST) {
+      if (value.startsWith("[")) {
+        try {
+          return ConfigFactory.parseString("v=" + value).getValue("v");
+        } catch (ConfigException e) {
+          throw new ConfigError(key, value, "not a valid list: " + e.getMessage());
+        }
+      }
+      List<String> items = new ArrayList<>();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) items.add(item.trim());
+      }
+      return ConfigValueFactory.fromIterable(items);
+    }
+    return ConfigValueFactory.fromAnyRef(value);
+  }
+
+  private static boolean isKnown(String key, Config reference) {
+    try {
+      return SECTIONS.contains(key.split("\\.", 2)[0]) && reference.hasPath(key)
+          && reference.getValue(key).valueType() != ConfigValueType.OBJECT;
+    } catch (ConfigException.BadPath e) {
+      return false;
+    }
+  }
+
+  private static void rejectUnknownKeys(Config user, Config reference, String source) {
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      if (SECTIONS.contains(key.split("\\.", 2)[0]) && !isKnown(key, reference)) {
+        throw new ConfigError(key, "unknown config key in " + source + " (see src/main/resources/reference.conf)");
+      }
+    }
+  }
+
+  private static AwdlmConfig build(Config c) {
+    DataConfig data = new DataConfig(
+        strings(c, "data.train"), strings(c, "data.valid"), strings(c, "data.test"),
+        get(c, "data.tokenizer", c::getString), get(c, "data.vocabSize", c::getInt),
+        get(c, "data.minCount", c::getInt), get(c, "data.windowsPerShard", c::getInt));
+    ModelConfig model = new ModelConfig(
+        get(c, "model.emsize", c::getInt), get(c, "model.nhid", c::getInt), get(c, "model.nlayers", c::getInt),
+        get(c, "model.dropout", c::getDouble), get(c, "model.dropouth", c::getDouble),
+        get(c, "model.dropouti", c::getDouble), get(c, "model.dropoute", c::getDouble),
+        get(c, "model.wdrop", c::getDouble), get(c, "model.tied", c::getBoolean));
+    TrainConfig train = new TrainConfig(
+        get(c, "train.lr", c::getDouble), get(c, "train.clip", c::getDouble), get(c, "train.epochs", c::getInt),
+        get(c, "train.batchSize", c::getInt), get(c, "train.evalBatchSize", c::getInt),
+        get(c, "train.bptt", c::getInt), get(c, "train.alpha", c::getDouble), get(c, "train.beta", c::getDouble),
+        get(c, "train.wdecay", c::getDouble), get(c, "train.seed", c::getLong),
+        TrainConfig.Optimizer.parse(get(c, "train.optimizer", c::getString)),
+        get(c, "train.nonmono", c::getInt), get(c, "train.when", c::getIntList),
+        get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt));
+    OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
+
+    Config own = ConfigFactory.empty();
+    for (String section : SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
+    String json = own.root().render(ConfigRenderOptions.concise());
+    return new AwdlmConfig(data, model, train, output, json, sha256(json));
+  }
+
+  /** A path list may also be written as one string. */
+  private static List<String> strings(Config c, String key) {
+    if (c.getValue(key).valueType() == ConfigValueType.STRING) return List.of(c.getString(key));
+    return get(c, key, c::getStringList);
+  }
+
+  private interface Getter<T> {
+    T get(String key);
+  }
+
+  private static <T> T get(Config c, String key, Getter<T> getter) {
+    try {
+      return getter.get(key);
+    } catch (ConfigException.WrongType e) {
+      Object raw = c.hasPath(key) ? c.getValue(key).unwrapped() : null;
+      throw new ConfigError(key, raw, "wrong type: " + e.getMessage().replaceFirst("^.*?: ", ""));
+    } catch (ConfigException.Missing e) {
+      throw new ConfigError(key, "missing");
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

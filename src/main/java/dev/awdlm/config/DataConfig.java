@@ -1,0 +1,57 @@
+package dev.awdlm.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the corpus is and how it becomes tokens.
+ *
+ * @param train files, directories or globs on any Hadoop filesystem; the vocabulary comes from these only
+ * @param valid held-out split for model selection
+ * @param test held-out split for the final figure
+ * @param tokenizer one of {@link #TOKENIZERS}
+ * @param vocabSize keep the most frequent K tokens (0 = no limit)
+ * @param minCount drop tokens seen fewer times than this in train
+ * @param windowsPerShard BPTT windows per exported train DataSet; hidden state carries across them
+ */
+public record DataConfig(
+    List<String> train,
+    List<String> valid,
+    List<String> test,
+    String tokenizer,
+    int vocabSize,
+    int minCount,
+    int windowsPerShard) {
+
+  public static final Set<String> TOKENIZERS = Set.of("whitespace");
+
+  public DataConfig {
+    train = paths("data.train", train);
+    valid = paths("data.valid", valid);
+    test = paths("data.test", test);
+    if (!TOKENIZERS.contains(tokenizer)) {
+      throw new ConfigError("data.tokenizer", tokenizer, "must be one of " + TOKENIZERS);
+    }
+    Check.nonNegative("data.vocabSize", vocabSize);
+    if (vocabSize == 1) throw new ConfigError("data.vocabSize", vocabSize, "must be 0 (no limit) or >= 2 (<unk> and <eos> are always kept)");
+    Check.positive("data.minCount", minCount);
+    Check.positive("data.windowsPerShard", windowsPerShard);
+  }
+
+  /** Commands that read the corpus call this; commands that work on a prepared run do not need paths. */
+  public DataConfig requireSplits() {
+    require("data.train", train);
+    require("data.valid", valid);
+    require("data.test", test);
+    return this;
+  }
+
+  private static void require(String key, List<String> paths) {
+    if (paths.isEmpty()) throw new ConfigError(key, "no path given (set it in --config or with --set " + key + "=PATH)");
+  }
+
+  private static List<String> paths(String key, List<String> paths) {
+    for (String p : paths) Check.nonBlank(key, p);
+    return List.copyOf(paths);
+  }
+}

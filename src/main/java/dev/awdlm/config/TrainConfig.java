@@ -1,0 +1,84 @@
+package dev.awdlm.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Optimisation and batching, named after salesforce/awd-lstm-lm's flags.
+ *
+ * @param lr initial learning rate
+ * @param clip global gradient-norm clipping threshold (0 = off)
+ * @param epochs number of passes over the training data
+ * @param batchSize parallel streams per training DataSet (per worker)
+ * @param evalBatchSize parallel streams for stateful evaluation
+ * @param bptt truncated-BPTT window length
+ * @param alpha activation regularisation (AR) weight
+ * @param beta temporal activation regularisation (TAR) weight
+ * @param wdecay L2 weight decay
+ * @param seed random seed for initialisation and dropout
+ * @param optimizer {@code sgd} or {@code adam}
+ * @param nonmono NT-ASGD non-monotone interval, in epochs
+ * @param when epochs after which the learning rate is divided by 10
+ * @param workers parameter-averaging workers (0 = Spark's default parallelism)
+ * @param averagingFrequency minibatches each worker fits between two parameter averages
+ */
+public record TrainConfig(
+    double lr,
+    double clip,
+    int epochs,
+    int batchSize,
+    int evalBatchSize,
+    int bptt,
+    double alpha,
+    double beta,
+    double wdecay,
+    long seed,
+    Optimizer optimizer,
+    int nonmono,
+    List<Integer> when,
+    int workers,
+    int averagingFrequency) {
+
+  /** The optimisers awd-lstm-lm offers. */
+  public enum Optimizer {
+    SGD,
+    ADAM;
+
+    static Optimizer parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("train.optimizer", value, "must be one of sgd, adam");
+      }
+    }
+  }
+
+  public TrainConfig {
+    Check.positive("train.lr", lr);
+    Check.nonNegative("train.clip", clip);
+    Check.positive("train.epochs", epochs);
+    Check.positive("train.batchSize", batchSize);
+    Check.positive("train.evalBatchSize", evalBatchSize);
+    Check.positive("train.bptt", bptt);
+    Check.nonNegative("train.alpha", alpha);
+    Check.nonNegative("train.beta", beta);
+    Check.nonNegative("train.wdecay", wdecay);
+    if (optimizer == null) throw new ConfigError("train.optimizer", "must be one of sgd, adam");
+    Check.positive("train.nonmono", nonmono);
+    when = List.copyOf(when);
+    for (int epoch : when) {
+      if (epoch <= 0) throw new ConfigError("train.when", when, "epochs must be >= 1");
+    }
+    Check.nonNegative("train.workers", workers);
+    Check.positive("train.averagingFrequency", averagingFrequency);
+  }
+
+  /** Learning rate in force for a 1-based epoch after the {@code when} decays. */
+  public double learningRate(int epoch) {
+    double rate = lr;
+    for (int decayAfter : when) {
+      if (epoch > decayAfter) rate /= 10;
+    }
+    return rate;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.awdlm.model;
+
+import dev.awdlm.config.ModelConfig;
+import dev.awdlm.config.TrainConfig;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the network a run trains. Inputs are {@code [batch, 1, time]} token ids, outputs
+ * {@code [batch, vocab, time]} next-token probabilities; labels are sparse ids {@code [batch, 1, time]}.
+ */
+public final class LanguageModels {
+  private static final Logger LOG = LoggerFactory.getLogger(LanguageModels.class);
+
+  private LanguageModels() {}
+
+  /**
+   * Embedding, {@code nlayers} stock LSTMs and a softmax decoder, trained with truncated BPTT of
+   * {@code bptt} steps. Only {@code model.dropout} applies (as DL4J's per-step dropout on the
+   * decoder input); the other AWD regularisers and weight tying need the AWD-LSTM layers.
+   */
+  public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize) {
+    if (m.dropouth() > 0 || m.dropouti() > 0 || m.dropoute() > 0 || m.wdrop() > 0 || m.tied()) {
+      LOG.warn("the stock LSTM model ignores model.dropouth/dropouti/dropoute/wdrop/tied");
+    }
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(t.seed())
+        .dataType(DataType.FLOAT)
+        .updater(updater(t, t.lr()))
+        .l2(t.wdecay())
+        .gradientNormalization(t.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
+        .gradientNormalizationThreshold(t.clip() > 0 ? t.clip() : 1.0)
+        .list()
+        .layer(new EmbeddingSequenceLayer.Builder()
+            .nIn(vocabSize).nOut(m.emsize())
+            .inferInputLength(true).hasBias(false)
+            .outputDataFormat(RNNFormat.NCW)
+            .weightInit(new WeightInitDistribution(new UniformDistribution(-0.1, 0.1)))
+            .build());
+    int in = m.emsize();
+    for (int l = 0; l < m.nlayers(); l++) {
+      int h = m.hiddenSize(l);
+      double a = 1 / Math.sqrt(h);
+      list.layer(new LSTM.Builder()
+          .nIn(in).nOut(h)
+          .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+          .forgetGateBiasInit(0)
+          .dataFormat(RNNFormat.NCW)
+          .weightInit(new WeightInitDistribution(new UniformDistribution(-a, a)))
+          .build());
+      in = h;
+    }
+    RnnOutputLayer.Builder decoder = new RnnOutputLayer.Builder(new LossSparseMCXENT())
+        .nIn(in).nOut(vocabSize)
+        .activation(Activation.SOFTMAX)
+        .dataFormat(RNNFormat.NCW)
+        .weightInit(new WeightInitDistribution(new UniformDistribution(-0.1, 0.1)));
+    if (m.dropout() > 0) decoder.dropOut(1 - m.dropout()); // DL4J takes the retain probability
+    MultiLayerConfiguration conf = list.layer(decoder.build())
+        .backpropType(BackpropType.TruncatedBPTT)
+        .tBPTTLength(t.bptt())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  static IUpdater updater(TrainConfig t, double lr) {
+    return switch (t.optimizer()) {
+      case SGD -> new Sgd(lr);
+      case ADAM -> new Adam(lr);
+    };
+  }
+}

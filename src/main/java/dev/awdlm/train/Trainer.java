@@ -1,0 +1,107 @@
+package dev.awdlm.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.awdlm.batch.PrepareStats;
+import dev.awdlm.batch.StreamExporter;
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.eval.Perplexity;
+import dev.awdlm.eval.PerplexityEvaluator;
+import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.RunLayout;
+import dev.awdlm.model.LanguageModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Trains a prepared run and saves {@code model/model.zip} and {@code train.json}. */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Trainer() {}
+
+  public static TrainResult train(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, PrepareStats prepared) {
+    Configuration conf = sc.hadoopConfiguration();
+    if (HadoopFs.exists(layout.model(), conf)) {
+      throw new ConfigError("--run-id", layout.runId(), "is already trained (" + layout.model() + " exists)");
+    }
+    List<String> trainFiles = HadoopFs.listFiles(layout.batches("train"), StreamExporter.SUFFIX, conf)
+        .stream().map(Path::toString).toList();
+    List<Path> validFiles = HadoopFs.listFiles(layout.batches("valid"), StreamExporter.SUFFIX, conf);
+    var t = config.train();
+    int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+    long tokensPerEpoch = prepared.splits().get("train").predictedTokens();
+
+    MultiLayerNetwork net = LanguageModels.stockLstm(config.model(), t, prepared.vocabSize());
+    LOG.info("train: {} parameters, {} train DataSets, {} workers, averaging every {} DataSets",
+        net.numParams(), trainFiles.size(), workers, t.averagingFrequency());
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.batchSize())
+        .batchSizePerWorker(t.batchSize())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(2)
+        .saveUpdater(true) // the M2 default is false: Adam's moments would restart every round
+        .rngSeed(t.seed())
+        .build();
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    JavaRDD<String> paths = sc.parallelize(trainFiles, Math.min(workers, trainFiles.size()));
+    PerplexityEvaluator evaluator = new PerplexityEvaluator(t.bptt());
+
+    List<EpochMetrics> epochs = new ArrayList<>();
+    long runStart = System.nanoTime();
+    for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+      double lr = t.learningRate(epoch);
+      sparkNet.getNetwork().setLearningRate(lr);
+      long start = System.nanoTime();
+      sc.setJobDescription("train epoch " + epoch + "/" + t.epochs());
+      sparkNet.fitPaths(paths);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      sc.setJobDescription("validate epoch " + epoch + "/" + t.epochs());
+      Perplexity val = evaluator.evaluate(sparkNet.getNetwork(), validFiles, conf);
+      // DL4J's RnnOutputLayer score sums over the TBPTT window's time steps: divide for per token.
+      EpochMetrics m = new EpochMetrics(epoch, lr, sparkNet.getScore() / t.bptt(), val.perplexity(), seconds,
+          tokensPerEpoch / seconds);
+      epochs.add(m);
+      double elapsed = (System.nanoTime() - runStart) / 1e9;
+      LOG.info(String.format("train: epoch %d/%d lr %.4g loss %.3f val ppl %.2f | %.0f tokens/s | %.0f s, ETA %.0f s",
+          epoch, t.epochs(), lr, m.trainLoss(), m.valPpl(), m.tokensPerS(), seconds,
+          elapsed / epoch * (t.epochs() - epoch)));
+    }
+    sc.setJobDescription(null);
+
+    MultiLayerNetwork trained = sparkNet.getNetwork();
+    HadoopFs.writeAtomically(layout.model(), conf, out -> ModelSerializer.writeModel(trained, out, true));
+    TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(), epochs);
+    try {
+      HadoopFs.writeAtomically(layout.trainMetrics(), conf, JSON.writeValueAsString(result));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return result;
+  }
+
+  /** Reads a trained run's {@code train.json}. */
+  public static TrainResult readResult(RunLayout layout, Configuration conf) {
+    Path p = layout.trainMetrics();
+    if (!HadoopFs.exists(p, conf)) {
+      throw new ConfigError("--run-id", layout.runId(), "is not trained (" + p + " is missing); run train first");
+    }
+    try {
+      return JSON.readValue(HadoopFs.readUtf8(p, conf), TrainResult.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt " + p + ": " + e.getMessage(), e);
+    }
+  }
+}
