@@ -43,9 +43,9 @@ public final class PrepareJob {
     if (HadoopFs.exists(layout.runDir(), conf)) {
       throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
     }
-    Path staging = layout.stagingDir("prepare");
+    RunLayout staged = layout.staging("prepare");
+    Path staging = staged.runDir();
     HadoopFs.deleteRecursively(staging, conf); // leftover of a crashed attempt with this run id
-    RunLayout staged = new RunLayout(staging.getParent(), staging.getName());
     try {
       PrepareStats stats = prepareInto(config, sc, staged);
       HadoopFs.publishDirectory(staging, layout.runDir(), conf);

@@ -1,37 +1,65 @@
 package dev.awdlm.io;
 
+import dev.awdlm.config.ConfigError;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Where each artifact of a run lives, under {@code <output.dir>/<runId>/}. The one place that
  * knows the names, so commands and tests agree.
  */
-public record RunLayout(Path outputDir, String runId) {
-  public RunLayout {
+public final class RunLayout {
+  private final Path outputDir;
+  private final String runId;
+  private final Path runDir;
+
+  private RunLayout(Path outputDir, String runId, Path runDir) {
+    this.outputDir = outputDir;
+    this.runId = runId;
+    this.runDir = runDir;
+  }
+
+  public static RunLayout of(Path outputDir, String runId) {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new IllegalArgumentException("run id must be letters, digits, '.', '_' or '-': " + runId);
+      throw new ConfigError("--run-id", runId, "must start with a letter or digit and hold only letters, digits, '.', '_' or '-'");
     }
+    return new RunLayout(outputDir, runId, new Path(outputDir, runId));
+  }
+
+  /**
+   * The same layout rooted at a hidden sibling of the run directory, which a stage fills and then
+   * renames into place; readers never list hidden names.
+   */
+  public RunLayout staging(String stage) {
+    return new RunLayout(outputDir, runId, new Path(outputDir, "." + runId + "." + stage + ".tmp"));
+  }
+
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  public String runId() {
+    return runId;
   }
 
   public Path runDir() {
-    return new Path(outputDir, runId);
+    return runDir;
   }
 
   public Path vocab() {
-    return new Path(runDir(), "vocab.tsv");
+    return new Path(runDir, "vocab.tsv");
   }
 
   /** Written last by prepare: its presence means the prepared data is complete. */
   public Path prepareStats() {
-    return new Path(runDir(), "prepare.json");
+    return new Path(runDir, "prepare.json");
   }
 
   public Path batches(String split) {
-    return new Path(new Path(runDir(), "batches"), split);
+    return new Path(new Path(runDir, "batches"), split);
   }
 
   public Path modelDir() {
-    return new Path(runDir(), "model");
+    return new Path(runDir, "model");
   }
 
   /** The final trained model (ModelSerializer zip). */
@@ -41,19 +69,14 @@ public record RunLayout(Path outputDir, String runId) {
 
   /** Per-epoch training metrics, written by train and read by the report. */
   public Path trainMetrics() {
-    return new Path(runDir(), "train.json");
+    return new Path(runDir, "train.json");
   }
 
   public Path reportDir() {
-    return new Path(runDir(), "report");
+    return new Path(runDir, "report");
   }
 
   public Path report() {
     return new Path(reportDir(), "report.json");
-  }
-
-  /** A sibling of the run dir that prepare fills and then renames into place. */
-  public Path stagingDir(String stage) {
-    return new Path(outputDir, "." + runId + "." + stage + ".tmp");
   }
 }

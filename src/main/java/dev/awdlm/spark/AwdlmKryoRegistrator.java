@@ -25,10 +25,14 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.datavec.spark.util.SerializableHadoopConfig");
 
+  /** awdlm's records that cross the wire (Kryo 4 cannot field-serialize records). */
+  private static final List<String> RECORDS = List.of(
+      "dev.awdlm.corpus.TokenCount",
+      "dev.awdlm.batch.Segment");
+
   private static final List<String> FIELD_SERIALIZED = List.of(
       "dev.awdlm.corpus.Vocabulary",
-      "dev.awdlm.corpus.TokenCounts",
-      "dev.awdlm.batch.Segment",
+      "dev.awdlm.corpus.TokenCount[]",
       "dev.awdlm.batch.Segment[]",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",
       "org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple",
@@ -65,10 +69,19 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       Class<?> c = load(name);
       if (c != null) kryo.register(c, new JavaSerializer());
     }
+    for (String name : RECORDS) {
+      Class<?> c = load(name);
+      if (c != null) kryo.register(c, recordSerializer(c));
+    }
     for (String name : FIELD_SERIALIZED) {
       Class<?> c = load(name);
       if (c != null) kryo.register(c);
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static RecordSerializer<?> recordSerializer(Class<?> c) {
+    return new RecordSerializer(c.asSubclass(Record.class));
   }
 
   /** A class of another backend, or one a later stage adds, may be absent: skip it. */

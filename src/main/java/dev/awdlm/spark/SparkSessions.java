@@ -1,6 +1,9 @@
 package dev.awdlm.spark;
 
+import dev.awdlm.io.HadoopFs;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -20,5 +23,17 @@ public final class SparkSessions {
 
   public static SparkSession getOrCreate() {
     return SparkSession.builder().config(defaults(new SparkConf())).getOrCreate();
+  }
+
+  public static JavaSparkContext context(SparkSession spark) {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  /**
+   * The Hadoop configuration the session will use (spark.hadoop.* applied), available before any
+   * Spark context starts so that commands can check paths first.
+   */
+  public static Configuration hadoopConfiguration() {
+    return HadoopFs.configuration(defaults(new SparkConf()));
   }
 }

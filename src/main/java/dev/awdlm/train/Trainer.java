@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -44,6 +43,7 @@ public final class Trainer {
     var t = config.train();
     int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
     long tokensPerEpoch = prepared.splits().get("train").predictedTokens();
+    long tokensPerFile = tokensPerEpoch / Math.max(1, trainFiles.size());
 
     MultiLayerNetwork net = LanguageModels.stockLstm(config.model(), t, prepared.vocabSize());
     LOG.info("train: {} parameters, {} train DataSets, {} workers, averaging every {} DataSets",
@@ -56,23 +56,36 @@ public final class Trainer {
         .rngSeed(t.seed())
         .build();
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-    JavaRDD<String> paths = sc.parallelize(trainFiles, Math.min(workers, trainFiles.size()));
     PerplexityEvaluator evaluator = new PerplexityEvaluator(t.bptt());
+    // One fitPaths call per averaging round, driven from here: the same Spark jobs dl4j-spark would
+    // run inside one call, but the driver can report progress after each round.
+    int perRound = workers * t.averagingFrequency();
+    int rounds = (trainFiles.size() + perRound - 1) / perRound;
 
     List<EpochMetrics> epochs = new ArrayList<>();
     long runStart = System.nanoTime();
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
       double lr = t.learningRate(epoch);
       sparkNet.getNetwork().setLearningRate(lr);
+      List<String> order = shuffled(trainFiles, t.seed() + epoch);
       long start = System.nanoTime();
-      sc.setJobDescription("train epoch " + epoch + "/" + t.epochs());
-      sparkNet.fitPaths(paths);
+      double lossSum = 0;
+      for (int round = 0; round < rounds; round++) {
+        List<String> batch = order.subList(round * perRound, Math.min(order.size(), (round + 1) * perRound));
+        sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + (round + 1) + "/" + rounds);
+        sparkNet.fitPaths(sc.parallelize(batch, Math.min(workers, batch.size())));
+        // DL4J's RnnOutputLayer score sums over the TBPTT window's time steps: divide for per token.
+        lossSum += sparkNet.getScore() / t.bptt();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long done = (long) (round + 1) * perRound * tokensPerFile;
+        LOG.info(String.format("train: epoch %d/%d round %d/%d loss %.3f | %.0f tokens/s | epoch ETA %.0f s",
+            epoch, t.epochs(), round + 1, rounds, sparkNet.getScore() / t.bptt(), Math.min(done, tokensPerEpoch) / elapsed,
+            elapsed / (round + 1) * (rounds - round - 1)));
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       sc.setJobDescription("validate epoch " + epoch + "/" + t.epochs());
       Perplexity val = evaluator.evaluate(sparkNet.getNetwork(), validFiles, conf);
-      // DL4J's RnnOutputLayer score sums over the TBPTT window's time steps: divide for per token.
-      EpochMetrics m = new EpochMetrics(epoch, lr, sparkNet.getScore() / t.bptt(), val.perplexity(), seconds,
-          tokensPerEpoch / seconds);
+      EpochMetrics m = new EpochMetrics(epoch, lr, lossSum / rounds, val.perplexity(), seconds, tokensPerEpoch / seconds);
       epochs.add(m);
       double elapsed = (System.nanoTime() - runStart) / 1e9;
       LOG.info(String.format("train: epoch %d/%d lr %.4g loss %.3f val ppl %.2f | %.0f tokens/s | %.0f s, ETA %.0f s",
@@ -83,13 +96,20 @@ public final class Trainer {
 
     MultiLayerNetwork trained = sparkNet.getNetwork();
     HadoopFs.writeAtomically(layout.model(), conf, out -> ModelSerializer.writeModel(trained, out, true));
-    TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(), epochs);
+    TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(), (System.nanoTime() - runStart) / 1e9, epochs);
     try {
       HadoopFs.writeAtomically(layout.trainMetrics(), conf, JSON.writeValueAsString(result));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return result;
+  }
+
+  /** A seeded shuffle: each epoch visits the shards in a different, reproducible order. */
+  static List<String> shuffled(List<String> files, long seed) {
+    List<String> copy = new ArrayList<>(files);
+    java.util.Collections.shuffle(copy, new java.util.Random(seed));
+    return copy;
   }
 
   /** Reads a trained run's {@code train.json}. */

@@ -1,0 +1,86 @@
+package dev.awdlm.cli;
+
+import dev.awdlm.config.ConfigError;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code awdlm}: the entry point for jobs/awdlm (local mode) and spark-submit (clusters). */
+@Command(
+    name = "awdlm",
+    mixinStandardHelpOptions = true,
+    versionProvider = AwdlmCommand.Version.class,
+    description = "AWD-LSTM language-model training on Spark.",
+    subcommands = {
+      PrepareCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PipelineCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {"", "Exit codes: 0 ok, 2 usage or config error, 1 runtime failure."})
+public final class AwdlmCommand implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(AwdlmCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code; never calls {@code System.exit}. */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new AwdlmCommand());
+    cl.setExecutionExceptionHandler(AwdlmCommand::handle);
+    return cl.execute(args);
+  }
+
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    ConfigError config = configError(e);
+    if (config != null) {
+      err.println("awdlm " + cl.getCommandName() + ": config error: " + config.getMessage());
+      err.flush();
+      return USAGE;
+    }
+    LOG.error("awdlm {} failed", cl.getCommandName(), e);
+    err.println("awdlm " + cl.getCommandName() + ": failed: " + rootMessage(e));
+    err.flush();
+    return FAILED;
+  }
+
+  /** A ConfigError may arrive wrapped (e.g. by Spark); it is still the user's input at fault. */
+  static ConfigError configError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigError c) return c;
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String own = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return t == e ? own : own + " (cause: " + t + ")";
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = AwdlmCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"awdlm " + (v != null ? v : "dev")};
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.awdlm.pipeline;
+
+import dev.awdlm.batch.PrepareJob;
+import dev.awdlm.batch.PrepareStats;
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.eval.Perplexity;
+import dev.awdlm.eval.RunEvaluation;
+import dev.awdlm.io.RunLayout;
+import dev.awdlm.report.ReportWriter;
+import dev.awdlm.report.RunReport;
+import dev.awdlm.train.TrainResult;
+import dev.awdlm.train.Trainer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** prepare → train → evaluate → report for one run. */
+public final class Pipeline {
+  private Pipeline() {}
+
+  public static RunReport run(AwdlmConfig config, RunLayout layout, JavaSparkContext sc) {
+    PrepareStats prepared = PrepareJob.run(config, sc, layout);
+    Trainer.train(config, sc, layout, prepared);
+    return evaluateAndReport(config, layout, sc);
+  }
+
+  /** Evaluates a trained run on its valid and test splits and writes its report. */
+  public static RunReport evaluateAndReport(AwdlmConfig config, RunLayout layout, JavaSparkContext sc) {
+    Configuration conf = sc.hadoopConfiguration();
+    PrepareStats prepared = PrepareJob.readStats(layout, conf);
+    TrainResult trained = Trainer.readResult(layout, conf);
+    long start = System.nanoTime();
+    sc.setJobDescription("evaluate valid and test");
+    RunEvaluation.Result eval = RunEvaluation.run(config, layout, conf);
+    sc.setJobDescription(null);
+    double evalSeconds = (System.nanoTime() - start) / 1e9;
+
+    Map<String, Double> wall = new LinkedHashMap<>();
+    wall.put("prepare", prepared.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
+    wall.put("train", trained.seconds());
+    wall.put("evaluate", evalSeconds);
+    Perplexity valid = eval.valid();
+    Perplexity test = eval.test();
+    RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), config.json(), prepared, trained.parameters(),
+        trained.workers(), trained.epochs(), valid.perplexity(), valid.tokens(), test.perplexity(), test.tokens(), wall);
+    ReportWriter.write(layout, report, conf);
+    return report;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.awdlm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.awdlm.testing.TestFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line as a user meets it: help, exit codes, and bad config caught before Spark. */
+class AwdlmCommandTest {
+
+  /** Exit code plus what went to stdout and stderr. */
+  record Run(int code, String out, String err) {}
+
+  static Run awdlm(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = AwdlmCommand.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling"})
+  void everyCommandHasHelp(String command) {
+    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    args.add("--help");
+    Run run = awdlm(args.toArray(String[]::new));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("Usage: awdlm" + (command.isEmpty() ? "" : " " + command)), run.out());
+    if (!command.isEmpty() && !command.equals("bench")) {
+      for (String option : List.of("--config", "--set", "--output", "--run-id")) {
+        assertTrue(run.out().contains(option), command + " --help lacks " + option);
+      }
+    }
+  }
+
+  @Test
+  void unknownCommandOrOptionIsAUsageError() {
+    assertEquals(2, awdlm("fly").code());
+    Run run = awdlm("prepare", "--no-such-option");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--no-such-option"), run.err());
+    assertEquals(2, awdlm().code());
+    assertEquals(2, awdlm("bench").code());
+  }
+
+  @Test
+  void versionIsPrinted() {
+    Run run = awdlm("--version");
+    assertEquals(0, run.code());
+    assertTrue(run.out().startsWith("awdlm "), run.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"model.dropout=1.5", "train.batchSize=0", "data.train=DATA/does-not-exist.txt", "model.nhid=abc"})
+  void badConfigExitsTwoNamingTheKeyBeforeSparkAndBeforeWriting(String override, @TempDir Path tmp) {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    Path output = tmp.resolve("runs");
+    String key = override.substring(0, override.indexOf('='));
+    for (String command : List.of("pipeline", "prepare")) {
+      Run run = awdlm(command,
+          "--set", "data.train=" + data.resolve("train.txt"),
+          "--set", "data.valid=" + data.resolve("valid.txt"),
+          "--set", "data.test=" + data.resolve("test.txt"),
+          "--set", override.replace("DATA", data.toString()),
+          "--output", output.toUri().toString(), "--run-id", "r1");
+      assertEquals(2, run.code(), run.err());
+      assertTrue(run.err().contains("config error: " + key), run.err());
+      assertTrue(SparkSession.getDefaultSession().isEmpty(), "a Spark context was started");
+      assertFalse(Files.exists(output), "something was written to " + output);
+    }
+  }
+
+  @Test
+  void existingRunIdIsRefusedBeforeSpark(@TempDir Path tmp) throws Exception {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    Files.createDirectories(tmp.resolve("runs/r1"));
+    Run run = awdlm("prepare", "--set", "data.train=" + data.resolve("train.txt"),
+        "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
+        "--output", tmp.resolve("runs").toString(), "--run-id", "r1");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--run-id = 'r1'"), run.err());
+    assertTrue(SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
+  void trainWithoutRunIdOrUnpreparedRunIsAConfigError(@TempDir Path tmp) {
+    Run noId = awdlm("train", "--output", tmp.toString());
+    assertEquals(2, noId.code());
+    assertTrue(noId.err().contains("--run-id"), noId.err());
+    Run unprepared = awdlm("evaluate", "--output", tmp.toString(), "--run-id", "nothing-here");
+    assertEquals(2, unprepared.code());
+    assertTrue(unprepared.err().contains("prepare.json is missing"), unprepared.err());
+    Run badId = awdlm("train", "--output", tmp.toString(), "--run-id", "../escape");
+    assertEquals(2, badId.code());
+    assertTrue(badId.err().contains("--run-id = '../escape'"), badId.err());
+  }
+}
