@@ -1,7 +1,7 @@
 package dev.awdlm.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.awdlm.io.Json;
+
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.corpus.CorpusReader;
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class PrepareJob {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
   public static final List<String> SPLITS = List.of("train", "valid", "test");
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private PrepareJob() {}
 
@@ -98,11 +97,7 @@ public final class PrepareJob {
     }
     sc.setJobDescription(null);
     PrepareStats stats = new PrepareStats(config.data().tokenizer(), splits, vocab.size(), stageSeconds);
-    try {
-      HadoopFs.writeAtomically(out.prepareStats(), conf, JSON.writeValueAsString(stats));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    HadoopFs.writeAtomically(out.prepareStats(), conf, Json.pretty(stats));
     return stats;
   }
 
@@ -180,10 +175,6 @@ public final class PrepareJob {
     if (!HadoopFs.exists(p, conf)) {
       throw new ConfigError("--run-id", layout.runId(), "has no finished prepare (" + p + " is missing); run prepare first");
     }
-    try {
-      return JSON.readValue(HadoopFs.readUtf8(p, conf), PrepareStats.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt " + p + ": " + e.getMessage(), e);
-    }
+    return Json.read(p, PrepareStats.class, conf);
   }
 }

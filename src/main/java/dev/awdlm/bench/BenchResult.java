@@ -1,7 +1,7 @@
 package dev.awdlm.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awdlm.io.Json;
+
 import dev.awdlm.io.HadoopFs;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.Path;
 
 /** One benchmark's figures, in insertion order, published as a single-line JSON object. */
 public final class BenchResult {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final String name;
   private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -35,11 +34,7 @@ public final class BenchResult {
   }
 
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.line(values);
   }
 
   /** Writes {@code <outputDir>/bench/<name>.json} atomically, then prints the JSON as stdout's last line. */

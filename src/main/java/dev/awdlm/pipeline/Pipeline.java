@@ -5,6 +5,7 @@ import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.eval.Perplexity;
 import dev.awdlm.eval.RunEvaluation;
+import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.report.ReportWriter;
 import dev.awdlm.report.RunReport;
@@ -42,9 +43,14 @@ public final class Pipeline {
     wall.put("evaluate", evalSeconds);
     Perplexity valid = eval.valid();
     Perplexity test = eval.test();
-    RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), config.json(), prepared, trained.parameters(),
-        trained.workers(), trained.epochs(), valid.perplexity(), valid.tokens(), test.perplexity(), test.tokens(), wall);
+    RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), Json.tree(config.json()), prepared, trained.parameters(),
+        trained.workers(), executors(sc), sc.defaultParallelism(), trained.epochs(), valid.perplexity(), valid.tokens(), test.perplexity(), test.tokens(), wall);
     ReportWriter.write(layout, report, conf);
     return report;
+  }
+
+  /** Executor JVMs; the block-manager list includes the driver's, which in local mode is the only one. */
+  static int executors(JavaSparkContext sc) {
+    return Math.max(1, sc.sc().getExecutorMemoryStatus().size() - 1);
   }
 }

@@ -1,7 +1,6 @@
 package dev.awdlm.spark;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.util.List;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.nd4j.kryo.Nd4jSerializer;
@@ -62,19 +61,19 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     Nd4jSerializer nd4j = new Nd4jSerializer();
     for (String name : ND4J_ARRAYS) {
-      Class<?> c = load(name);
+      Class<?> c = load(name, kryo);
       if (c != null) kryo.register(c, nd4j);
     }
     for (String name : JAVA_SERIALIZED) {
-      Class<?> c = load(name);
-      if (c != null) kryo.register(c, new JavaSerializer());
+      Class<?> c = load(name, kryo);
+      if (c != null) kryo.register(c, new ClassLoaderJavaSerializer());
     }
     for (String name : RECORDS) {
-      Class<?> c = load(name);
+      Class<?> c = load(name, kryo);
       if (c != null) kryo.register(c, recordSerializer(c));
     }
     for (String name : FIELD_SERIALIZED) {
-      Class<?> c = load(name);
+      Class<?> c = load(name, kryo);
       if (c != null) kryo.register(c);
     }
   }
@@ -85,7 +84,8 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   }
 
   /** A class of another backend, or one a later stage adds, may be absent: skip it. */
-  private static Class<?> load(String name) {
+  private static Class<?> load(String name, Kryo kryo) {
+    ClassLoader loader = kryo.getClassLoader();
     try {
       return switch (name) {
         case "int[]" -> int[].class;
@@ -94,8 +94,8 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
         case "float[]" -> float[].class;
         case "byte[]" -> byte[].class;
         default -> name.endsWith("[]")
-            ? java.lang.reflect.Array.newInstance(Class.forName(name.substring(0, name.length() - 2)), 0).getClass()
-            : Class.forName(name);
+            ? java.lang.reflect.Array.newInstance(Class.forName(name.substring(0, name.length() - 2), false, loader), 0).getClass()
+            : Class.forName(name, false, loader);
       };
     } catch (ClassNotFoundException | LinkageError e) {
       return null;

@@ -1,6 +1,5 @@
 package dev.awdlm.train;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One epoch of training, as reported.
@@ -12,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record EpochMetrics(
     int epoch,
     double lr,
-    @JsonProperty("train_loss") double trainLoss,
-    @JsonProperty("val_ppl") double valPpl,
+    double trainLoss,
+    double valPpl,
     double seconds,
-    @JsonProperty("tokens_per_s") double tokensPerS) {}
+    double tokensPerS) {}

@@ -1,7 +1,7 @@
 package dev.awdlm.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.awdlm.io.Json;
+
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.batch.StreamExporter;
 import dev.awdlm.config.AwdlmConfig;
@@ -11,8 +11,6 @@ import dev.awdlm.eval.PerplexityEvaluator;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.model.LanguageModels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
 /** Trains a prepared run and saves {@code model/model.zip} and {@code train.json}. */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Trainer() {}
 
@@ -97,11 +94,7 @@ public final class Trainer {
     MultiLayerNetwork trained = sparkNet.getNetwork();
     HadoopFs.writeAtomically(layout.model(), conf, out -> ModelSerializer.writeModel(trained, out, true));
     TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(), (System.nanoTime() - runStart) / 1e9, epochs);
-    try {
-      HadoopFs.writeAtomically(layout.trainMetrics(), conf, JSON.writeValueAsString(result));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
     return result;
   }
 
@@ -118,10 +111,6 @@ public final class Trainer {
     if (!HadoopFs.exists(p, conf)) {
       throw new ConfigError("--run-id", layout.runId(), "is not trained (" + p + " is missing); run train first");
     }
-    try {
-      return JSON.readValue(HadoopFs.readUtf8(p, conf), TrainResult.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt " + p + ": " + e.getMessage(), e);
-    }
+    return Json.read(p, TrainResult.class, conf);
   }
 }

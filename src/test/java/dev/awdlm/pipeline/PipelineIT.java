@@ -1,0 +1,73 @@
+package dev.awdlm.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awdlm.testing.LocalCluster;
+import dev.awdlm.testing.MiniDfsExtension;
+import dev.awdlm.testing.MiniDfsExtension.Hdfs;
+import dev.awdlm.testing.Processes;
+import dev.awdlm.testing.TestFiles;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole product as a user runs it on a cluster: {@code jobs/submit} launches spark-submit with
+ * the shaded application jar on a multi-JVM {@code local-cluster[2,1,…]} whose default filesystem
+ * is a real HDFS. The corpus is read from HDFS and the report must land there.
+ */
+@ExtendWith(MiniDfsExtension.class)
+class PipelineIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void pipelineOnLocalClusterWritesItsReportToHdfs(Hdfs hdfs, @TempDir Path tmp) throws Exception {
+    FileSystem fs = hdfs.fs();
+    Path corpus = TestFiles.corpus("tiny", tmp.resolve("tiny"));
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(corpus.toUri()), new org.apache.hadoop.fs.Path("/corpus/tiny"));
+    Path config = TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf"));
+
+    List<String> cmd = new ArrayList<>(List.of("jobs/submit", "--properties", "conf/spark-local.properties"));
+    cmd.addAll(LocalCluster.submitConf(2, 1536));
+    cmd.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + hdfs.uri(),
+        "--", "pipeline", "--config", config.toString(), "--run-id", "it-1"));
+    Processes.Result run = Processes.run(cmd, Map.of(
+        "SPARK_HOME", LocalCluster.sparkHome().toString(),
+        "AWDLM_APP_JAR", LocalCluster.appJar().toString()), 900);
+
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.output().contains("run it-1: valid perplexity"), run.describe());
+    org.apache.hadoop.fs.Path report = new org.apache.hadoop.fs.Path("/runs/it-1/report/report.json");
+    assertTrue(fs.exists(report), "no report in HDFS; " + run.describe());
+    JsonNode json;
+    try (InputStream in = fs.open(report)) {
+      json = JSON.readTree(in);
+    }
+    assertEquals("it-1", json.get("run_id").asText());
+    assertEquals(2, json.get("workers").asInt(), json.toString());
+    assertEquals(2, json.get("executors").asInt(), "two executor JVMs: " + json);
+    int vocab = json.get("data").get("vocab_size").asInt();
+    for (String key : new String[] {"valid_ppl", "test_ppl"}) {
+      double ppl = json.get(key).asDouble();
+      assertTrue(Double.isFinite(ppl) && ppl > 1 && ppl < vocab, key + " = " + ppl + " (vocabulary " + vocab + ")");
+    }
+    assertTrue(json.get("valid_tokens").asLong() > 1000, json.toString());
+    // Everything lives under the run directory in HDFS; no staging directory is left behind.
+    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path("/runs"))) {
+      assertFalse(s.getPath().getName().startsWith("."), "leftover " + s.getPath());
+    }
+    assertFalse(Files.exists(TestFiles.projectDir().resolve("runs/it-1")), "the run must not be written locally");
+  }
+}
