@@ -1,11 +1,12 @@
 package dev.awdlm.cli;
 
+import dev.awdlm.io.HadoopFs;
+
 import dev.awdlm.bench.BenchResult;
 import dev.awdlm.bench.GemmCeiling;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.spark.SparkSessions;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class CeilingBenchCommand implements Callable<Integer> {
     new BenchResult("ceiling")
         .put("size", size).put("threads", threads)
         .put("ceiling_gflops", all).put("single_thread_gflops", one).put("speedup", all / one)
-        .publish(new Path(config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
+        .publish(HadoopFs.location("output.dir", config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
     return AwdlmCommand.OK;
   }
 }

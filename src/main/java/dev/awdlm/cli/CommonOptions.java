@@ -2,6 +2,7 @@ package dev.awdlm.cli;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import java.io.File;
 import java.time.ZoneOffset;
@@ -9,7 +10,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where the config comes from, where output goes, and the run id. */
@@ -38,13 +38,13 @@ public final class CommonOptions {
 
   /** The run's layout; a new run gets a timestamp id when none is given. */
   RunLayout layout(AwdlmConfig config) {
-    return RunLayout.of(new Path(config.output().dir()), runId != null ? runId : newRunId());
+    return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId != null ? runId : newRunId());
   }
 
   /** For commands that continue an existing run: {@code --run-id} is mandatory. */
   RunLayout existingLayout(AwdlmConfig config) {
     if (runId == null) throw new dev.awdlm.config.ConfigError("--run-id", "required: name the run to continue");
-    return RunLayout.of(new Path(config.output().dir()), runId);
+    return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId);
   }
 
   static String newRunId() {

@@ -42,6 +42,23 @@ public final class HadoopFs {
     }
   }
 
+  /**
+   * A user-supplied location as a Hadoop path. {@code file:} URIs may be relative to the working
+   * directory ({@code file:./runs}, the default output), which Hadoop's {@link Path} rejects.
+   *
+   * @param key config key the location came from, named in the error
+   */
+  public static Path location(String key, String location) {
+    try {
+      if (location.startsWith("file:") && !location.startsWith("file:/")) {
+        return new Path(new java.io.File(location.substring("file:".length())).getAbsoluteFile().toURI());
+      }
+      return new Path(location);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(key, location, "is not a valid path or URI: " + e.getMessage());
+    }
+  }
+
   /** {@code path} made absolute and scheme-qualified, so executors resolve it the same way. */
   public static Path qualify(Path path, Configuration conf) {
     return fs(path, conf).makeQualified(path);
@@ -56,7 +73,7 @@ public final class HadoopFs {
   public static List<Path> expandInputs(String key, List<String> patterns, Configuration conf) {
     List<Path> files = new ArrayList<>();
     for (String pattern : patterns) {
-      Path p = new Path(pattern);
+      Path p = location(key, pattern);
       FileSystem fs = fs(p, conf);
       FileStatus[] matches;
       try {

@@ -116,4 +116,14 @@ class AwdlmCommandTest {
     assertEquals(2, badId.code());
     assertTrue(badId.err().contains("--run-id = '../escape'"), badId.err());
   }
+
+  @Test
+  void defaultOutputIsRunsUnderTheWorkingDirectory() {
+    // output.dir defaults to file:./runs, a relative file URI
+    Run r = awdlm("evaluate", "--run-id", "no-such-run-xyz");
+    assertEquals(2, r.code(), r.err());
+    String expected = "file:" + Path.of("runs", "no-such-run-xyz", "prepare.json").toAbsolutePath();
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(Files.exists(Path.of("runs", "no-such-run-xyz")));
+  }
 }
