@@ -51,7 +51,7 @@ public final class HadoopFs {
   public static Path location(String key, String location) {
     try {
       if (location.startsWith("file:") && !location.startsWith("file:/")) {
-        return new Path(new java.io.File(location.substring("file:".length())).getAbsoluteFile().toURI());
+        return new Path("file", null, java.nio.file.Path.of(location.substring("file:".length())).toAbsolutePath().normalize().toString());
       }
       return new Path(location);
     } catch (IllegalArgumentException e) {

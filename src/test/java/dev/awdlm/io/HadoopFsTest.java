@@ -22,6 +22,7 @@ class HadoopFsTest {
     org.apache.hadoop.fs.Path p = HadoopFs.location("output.dir", "file:./runs");
     assertEquals("file", p.toUri().getScheme());
     assertEquals(Path.of("runs").toAbsolutePath().toString(), p.toUri().getPath());
+    assertEquals("file:" + Path.of("x").toAbsolutePath(), HadoopFs.location("output.dir", "file:./runs/../x/").toString());
   }
 
   @Test
