@@ -1,14 +1,14 @@
 package dev.awdlm.batch;
 
-import dev.awdlm.io.Json;
-
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.corpus.CorpusReader;
 import dev.awdlm.corpus.Tokenizer;
+import dev.awdlm.corpus.Utf8;
 import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.io.SerializableHadoopConf;
 import java.io.IOException;
@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class PrepareJob {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
   public static final List<String> SPLITS = List.of("train", "valid", "test");
+  /** Above this fraction of invalid UTF-8 bytes a file is rejected; below it they are replaced. */
+  static final double MAX_INVALID_FRACTION = 0.01;
 
   private PrepareJob() {}
 
@@ -58,22 +60,20 @@ public final class PrepareJob {
   private static PrepareStats prepareInto(AwdlmConfig config, JavaSparkContext sc, RunLayout out) {
     Configuration conf = sc.hadoopConfiguration();
     Map<String, Double> stageSeconds = new LinkedHashMap<>();
-    Tokenizer tokenizer = Tokenizer.forName(config.data().tokenizer());
+    Tokenizer tokenizer = Tokenizer.of(config.data());
     Map<String, List<Path>> inputs = new LinkedHashMap<>();
-    inputs.put("train", HadoopFs.expandInputs("data.train", config.data().train(), conf));
-    inputs.put("valid", HadoopFs.expandInputs("data.valid", config.data().valid(), conf));
-    inputs.put("test", HadoopFs.expandInputs("data.test", config.data().test(), conf));
+    for (String split : SPLITS) inputs.put(split, HadoopFs.expandInputs("data." + split, config.data().paths(split), conf));
     CorpusReader reader = new CorpusReader(sc);
-    int parallelism = sc.defaultParallelism();
+    int partitions = config.data().partitions() > 0 ? config.data().partitions() : sc.defaultParallelism();
 
     long t0 = System.nanoTime();
     sc.setJobDescription("prepare: count vocabulary (train)");
-    JavaRDD<String> trainLines = reader.lines(inputs.get("train"), parallelism);
+    CorpusReader.Corpus train = reader.read(inputs.get("train"), partitions);
     Vocabulary vocab = new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
-        .build(trainLines.flatMap(line -> tokenizer.tokenize(line).iterator()));
+        .build(train.lines().map(Utf8.Line::text), tokenizer);
     HadoopFs.writeAtomically(out.vocab(), conf, vocab.toTsv());
     stageSeconds.put("vocabulary", seconds(t0));
-    LOG.info("prepare: vocabulary of {} tokens from {} train file(s) in {} s", vocab.size(), inputs.get("train").size(),
+    LOG.info("prepare: vocabulary: {} tokens from {} train file(s) in {} s", vocab.size(), inputs.get("train").size(),
         String.format("%.1f", stageSeconds.get("vocabulary")));
 
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
@@ -82,18 +82,20 @@ public final class PrepareJob {
     for (String split : SPLITS) {
       long t = System.nanoTime();
       sc.setJobDescription("prepare: encode and export " + split);
-      JavaRDD<int[]> encoded = (split.equals("train") ? trainLines : reader.lines(inputs.get(split), parallelism))
-          .map(line -> encode(tokenizer.tokenize(line), vocabB.value()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read(inputs.get(split), partitions);
+      JavaRDD<EncodedLine> encoded = corpus.lines()
+          .map(line -> new EncodedLine(encode(tokenizer.tokenize(line.text()), vocabB.value()), line.invalidBytes()))
+          .persist(StorageLevel.MEMORY_AND_DISK_SER());
       try {
-        splits.put(split, exportSplit(config, split, inputs.get(split), encoded, vocab.unkId(), out, confB, conf));
+        splits.put(split, exportSplit(config, split, corpus, encoded, vocab.unkId(), out, confB, conf));
       } finally {
         encoded.unpersist(false);
       }
       stageSeconds.put(split, seconds(t));
       PrepareStats.SplitStats s = splits.get(split);
-      LOG.info("prepare: {} {} lines, {} tokens, OOV {}%, {} DataSet files in {} s", split, s.lines(), s.tokens(),
-          String.format("%.2f", 100 * s.oovRate()), s.dataSetFiles(), String.format("%.1f", stageSeconds.get(split)));
+      LOG.info("prepare: {}: {} lines, {} tokens, OOV {}%, {} invalid bytes, {} DataSet files in {} s", split, s.lines(),
+          s.tokens(), String.format("%.2f", 100 * s.oovRate()), s.invalidBytes(), s.dataSetFiles(),
+          String.format("%.1f", stageSeconds.get(split)));
     }
     sc.setJobDescription(null);
     PrepareStats stats = new PrepareStats(config.data().tokenizer(), splits, vocab.size(), stageSeconds);
@@ -101,54 +103,79 @@ public final class PrepareJob {
     return stats;
   }
 
-  private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String split, List<Path> files,
-      JavaRDD<int[]> encoded, int unkId, RunLayout out, Broadcast<SerializableHadoopConf> confB, Configuration conf) {
+  private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String split, CorpusReader.Corpus corpus,
+      JavaRDD<EncodedLine> encoded, int unkId, RunLayout out, Broadcast<SerializableHadoopConf> confB, Configuration conf) {
     // One pass for per-partition sizes: they give every token its global stream position.
     List<long[]> perPartition = encoded.mapPartitions(lines -> {
-      long lineCount = 0, tokenCount = 0, oov = 0;
+      long lineCount = 0, tokenCount = 0, oov = 0, invalid = 0;
       while (lines.hasNext()) {
-        int[] ids = lines.next();
+        EncodedLine line = lines.next();
         lineCount++;
-        tokenCount += ids.length;
-        for (int id : ids) if (id == unkId) oov++;
+        tokenCount += line.ids().length;
+        invalid += line.invalidBytes();
+        for (int id : line.ids()) if (id == unkId) oov++;
       }
-      return List.of(new long[] {lineCount, tokenCount, oov}).iterator();
+      return List.of(new long[] {lineCount, tokenCount, oov, invalid}).iterator();
     }).collect();
     long[] starts = new long[perPartition.size()];
-    long lines = 0, tokens = 0, oov = 0;
+    long[][] perFile = new long[corpus.files().size()][2]; // lines, invalid bytes
+    long lines = 0, tokens = 0, oov = 0, invalid = 0;
     for (int p = 0; p < starts.length; p++) {
+      long[] s = perPartition.get(p);
       starts[p] = tokens;
-      lines += perPartition.get(p)[0];
-      tokens += perPartition.get(p)[1];
-      oov += perPartition.get(p)[2];
+      lines += s[0];
+      tokens += s[1];
+      oov += s[2];
+      invalid += s[3];
+      perFile[corpus.fileOf(p)][0] += s[0];
+      perFile[corpus.fileOf(p)][1] += s[3];
     }
+    List<PrepareStats.InputFile> inputFiles = checkFiles(split, corpus.files(), perFile, conf);
+    String key = "data." + split;
+    String where = String.join(",", corpus.files().stream().map(Path::toString).toList());
     int bptt = config.train().bptt();
+    if (tokens == 0) throw new ConfigError(key, where, "the " + split + " split is empty (no tokens)");
     if (tokens < 2L * bptt) {
-      throw new ConfigError("data." + split, String.join(",", files.stream().map(Path::toString).toList()),
-          "has " + tokens + " tokens; the " + split + " split needs at least 2*bptt = " + 2L * bptt);
+      throw new ConfigError(key, where, "the " + split + " split has " + tokens + " tokens; it needs at least 2*bptt = " + 2L * bptt);
     }
     int length = config.data().windowsPerShard() * bptt;
     StreamLayout layout = split.equals("train")
         ? StreamLayout.train(tokens, config.train().batchSize(), length)
         : StreamLayout.eval(tokens, config.train().evalBatchSize(), length);
     if (layout.files() == 0) {
-      throw new ConfigError("data." + split, String.join(",", files.stream().map(Path::toString).toList()),
-          "has " + tokens + " tokens, too few for one DataSet of " + layout.rows() + " streams x " + length
-              + " steps; lower train.batchSize/train.evalBatchSize or data.windowsPerShard");
+      throw new ConfigError(key, where, "the " + split + " split has " + tokens + " tokens, too few for one DataSet of "
+          + layout.rows() + " streams x " + length + " steps; lower train.batchSize/train.evalBatchSize or data.windowsPerShard");
     }
     Path dir = out.batches(split);
     HadoopFs.mkdirs(dir, conf);
-    StreamExporter.export(encoded, starts, layout, dir, confB);
-
-    List<PrepareStats.InputFile> inputFiles = new ArrayList<>();
-    long bytes = 0;
-    for (Path f : files) {
-      long size = fileSize(f, conf);
-      inputFiles.add(new PrepareStats.InputFile(f.toString(), size));
-      bytes += size;
-    }
-    return new PrepareStats.SplitStats(inputFiles, bytes, lines, tokens, oov, (double) oov / tokens,
+    StreamExporter.export(encoded.map(EncodedLine::ids), starts, layout, dir, confB);
+    long bytes = inputFiles.stream().mapToLong(PrepareStats.InputFile::bytes).sum();
+    return new PrepareStats.SplitStats(inputFiles, bytes, lines, tokens, oov, (double) oov / tokens, invalid,
         layout.rows(), layout.files(), layout.predictedTokens());
+  }
+
+  /**
+   * Fails on a file that is mostly not UTF-8 (a binary file put among the text, typically) and
+   * warns about one with a few bad bytes, which were replaced.
+   */
+  private static List<PrepareStats.InputFile> checkFiles(String split, List<Path> files, long[][] perFile, Configuration conf) {
+    List<PrepareStats.InputFile> out = new ArrayList<>(files.size());
+    for (int f = 0; f < files.size(); f++) {
+      Path file = files.get(f);
+      long bytes = fileSize(file, conf);
+      long invalid = perFile[f][1];
+      if (invalid > 0) {
+        double fraction = bytes > 0 ? (double) invalid / bytes : 1;
+        if (fraction > MAX_INVALID_FRACTION) {
+          throw new ConfigError("data." + split, file.toString(), String.format(
+              "%d of its %d bytes (%.1f%%) are not valid UTF-8; more than %.0f%% means it is not a text file (binary or another encoding)",
+              invalid, bytes, 100 * fraction, 100 * MAX_INVALID_FRACTION));
+        }
+        LOG.warn("prepare: {}: {} bytes that are not valid UTF-8 were replaced with U+FFFD", file, invalid);
+      }
+      out.add(new PrepareStats.InputFile(file.toString(), bytes, perFile[f][0], invalid));
+    }
+    return out;
   }
 
   static int[] encode(List<String> tokens, Vocabulary vocab) {

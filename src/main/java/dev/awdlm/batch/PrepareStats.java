@@ -18,6 +18,7 @@ public record PrepareStats(
 
   /**
    * @param files input files with their sizes in bytes
+   * @param invalidBytes input bytes that were not valid UTF-8 (replaced by U+FFFD)
    * @param oovTokens tokens encoded as {@code <unk>}
    * @param predictedTokens tokens that get a prediction in the exported DataSets
    * @param dataSetFiles exported DataSet files
@@ -29,9 +30,14 @@ public record PrepareStats(
       long tokens,
       long oovTokens,
       double oovRate,
+      long invalidBytes,
       int streams,
       int dataSetFiles,
       long predictedTokens) {}
 
-  public record InputFile(String path, long bytes) {}
+  /**
+   * @param bytes size on disk (compressed size for .gz/.bz2)
+   * @param invalidBytes decoded bytes that were not valid UTF-8
+   */
+  public record InputFile(String path, long bytes, long lines, long invalidBytes) {}
 }

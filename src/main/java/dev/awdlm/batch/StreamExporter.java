@@ -4,7 +4,7 @@ import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +21,8 @@ import scala.Tuple2;
  * Writes an encoded token stream as DataSet files following a {@link StreamLayout}: features
  * {@code [rows, 1, length]} of token ids and labels {@code [rows, 1, length]} of next-token ids
  * (sparse class indices, as LossSparseMCXENT takes them). Each input partition cuts its tokens into
- * {@link Segment}s; one shuffle groups them by file, so no token stream is collected on the driver.
+ * {@link Segment}s as it streams them; one shuffle groups them by file, so no token stream is
+ * collected on the driver.
  */
 public final class StreamExporter {
   public static final String SUFFIX = ".bin";
@@ -56,26 +57,76 @@ public final class StreamExporter {
     return perFile;
   }
 
-  /** Cuts one partition's tokens, which start at stream position {@code start}, into segments. */
+  /**
+   * Cuts one partition's tokens, which start at stream position {@code start}, into segments,
+   * lazily: only the tokens of the interval being filled are held, so a partition may be larger
+   * than memory (a gzip file is one partition).
+   */
   static Iterator<Segment> segments(Iterator<int[]> lines, long start, StreamLayout layout) {
-    int[] buf = new int[1 << 16];
-    int n = 0;
-    while (lines.hasNext()) {
+    return new SegmentCutter(lines, start, layout);
+  }
+
+  private static final class SegmentCutter implements Iterator<Segment> {
+    private final Iterator<int[]> lines;
+    private final StreamLayout layout;
+    private final ArrayDeque<Segment> ready = new ArrayDeque<>();
+    private int[] buf = new int[1 << 12];
+    private int n; // tokens in buf
+    private long bufStart; // stream position of buf[0]
+    private int q; // the next interval to cut
+    private boolean done;
+
+    SegmentCutter(Iterator<int[]> lines, long start, StreamLayout layout) {
+      this.lines = lines;
+      this.layout = layout;
+      this.bufStart = start;
+      this.q = layout.firstIntervalEndingAtOrAfter(start);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && !done) advance();
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Segment next() {
+      if (!hasNext()) throw new java.util.NoSuchElementException();
+      return ready.poll();
+    }
+
+    private void advance() {
+      if (!lines.hasNext()) {
+        // The partition ends inside interval q (and possibly touches q+1's first token).
+        while (q < layout.intervals() && layout.start(q) < bufStart + n) cut(q++, bufStart + n);
+        done = true;
+        return;
+      }
       int[] line = lines.next();
       if (n + line.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + line.length));
       System.arraycopy(line, 0, buf, n, line.length);
       n += line.length;
+      while (q < layout.intervals() && layout.end(q) < bufStart + n) {
+        cut(q, layout.end(q) + 1);
+        q++;
+      }
+      // Tokens before the next interval are cut already or belong to none (a dropped tail).
+      long keepFrom = q < layout.intervals() ? Math.min(layout.start(q), bufStart + n) : bufStart + n;
+      if (keepFrom > bufStart) {
+        int drop = (int) (keepFrom - bufStart);
+        System.arraycopy(buf, drop, buf, 0, n - drop);
+        n -= drop;
+        bufStart = keepFrom;
+      }
     }
-    List<Segment> out = new ArrayList<>();
-    long end = start + n; // exclusive
-    for (int q = layout.firstIntervalEndingAtOrAfter(start); q < layout.intervals() && layout.start(q) < end; q++) {
-      long from = Math.max(start, layout.start(q));
-      long to = Math.min(end, layout.end(q) + 1);
-      if (from >= to) continue;
-      int[] slice = Arrays.copyOfRange(buf, (int) (from - start), (int) (to - start));
-      out.add(new Segment(layout.file(q), layout.row(q), (int) (from - layout.start(q)), slice));
+
+    /** Emits interval q's tokens from this partition, up to stream position {@code to} (exclusive). */
+    private void cut(int interval, long to) {
+      long from = Math.max(bufStart, layout.start(interval));
+      if (from >= to) return;
+      int[] slice = Arrays.copyOfRange(buf, (int) (from - bufStart), (int) (to - bufStart));
+      ready.add(new Segment(layout.file(interval), layout.row(interval), (int) (from - layout.start(interval)), slice));
     }
-    return out.iterator();
   }
 
   private static long write(int file, Iterable<Segment> segments, StreamLayout layout, Path dir, SerializableHadoopConf conf)

@@ -1,8 +1,7 @@
 package dev.awdlm.bench;
 
-import dev.awdlm.io.Json;
-
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;

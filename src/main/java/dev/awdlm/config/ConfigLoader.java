@@ -107,7 +107,9 @@ public final class ConfigLoader {
     DataConfig data = new DataConfig(
         strings(c, "data.train"), strings(c, "data.valid"), strings(c, "data.test"),
         get(c, "data.tokenizer", c::getString), get(c, "data.vocabSize", c::getInt),
-        get(c, "data.minCount", c::getInt), get(c, "data.windowsPerShard", c::getInt));
+        get(c, "data.minCount", c::getInt), get(c, "data.windowsPerShard", c::getInt),
+        get(c, "data.lowercase", c::getBoolean), get(c, "data.replaceNumbers", c::getBoolean),
+        get(c, "data.eos", c::getString), get(c, "data.partitions", c::getInt));
     ModelConfig model = new ModelConfig(
         get(c, "model.emsize", c::getInt), get(c, "model.nhid", c::getInt), get(c, "model.nlayers", c::getInt),
         get(c, "model.dropout", c::getDouble), get(c, "model.dropouth", c::getDouble),

@@ -13,6 +13,10 @@ import java.util.Set;
  * @param vocabSize keep the most frequent K tokens (0 = no limit)
  * @param minCount drop tokens seen fewer times than this in train
  * @param windowsPerShard BPTT windows per exported train DataSet; hidden state carries across them
+ * @param lowercase word and char tokenizers: lowercase every token
+ * @param replaceNumbers word tokenizer: numbers (7, 1990, 3.14, 1,000) become {@code N}
+ * @param eos word tokenizer: {@code line} or {@code sentence}, where {@code <eos>} goes
+ * @param partitions minimum input partitions per split (0 = Spark's default parallelism)
  */
 public record DataConfig(
     List<String> train,
@@ -21,9 +25,14 @@ public record DataConfig(
     String tokenizer,
     int vocabSize,
     int minCount,
-    int windowsPerShard) {
+    int windowsPerShard,
+    boolean lowercase,
+    boolean replaceNumbers,
+    String eos,
+    int partitions) {
 
-  public static final Set<String> TOKENIZERS = Set.of("whitespace");
+  public static final Set<String> TOKENIZERS = Set.of("whitespace", "word", "char");
+  public static final Set<String> EOS_MODES = Set.of("line", "sentence");
 
   public DataConfig {
     train = paths("data.train", train);
@@ -36,6 +45,18 @@ public record DataConfig(
     if (vocabSize == 1) throw new ConfigError("data.vocabSize", vocabSize, "must be 0 (no limit) or >= 2 (<unk> and <eos> are always kept)");
     Check.positive("data.minCount", minCount);
     Check.positive("data.windowsPerShard", windowsPerShard);
+    if (!EOS_MODES.contains(eos)) throw new ConfigError("data.eos", eos, "must be one of " + EOS_MODES);
+    Check.nonNegative("data.partitions", partitions);
+  }
+
+  /** The paths of split {@code train}, {@code valid} or {@code test}. */
+  public List<String> paths(String split) {
+    return switch (split) {
+      case "train" -> train;
+      case "valid" -> valid;
+      case "test" -> test;
+      default -> throw new IllegalArgumentException("no split " + split);
+    };
   }
 
   /** Commands that read the corpus call this; commands that work on a prepared run do not need paths. */

@@ -1,6 +1,7 @@
 package dev.awdlm.corpus;
 
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.DataConfig;
 import java.io.Serializable;
 import java.util.List;
 
@@ -9,11 +10,13 @@ public interface Tokenizer extends Serializable {
 
   List<String> tokenize(String line);
 
-  /** The tokenizer a {@code data.tokenizer} value names. */
-  static Tokenizer forName(String name) {
-    return switch (name) {
+  /** The tokenizer {@code data.tokenizer} names, with its options. */
+  static Tokenizer of(DataConfig data) {
+    return switch (data.tokenizer()) {
       case "whitespace" -> new WhitespaceTokenizer();
-      default -> throw new ConfigError("data.tokenizer", name, "unknown tokenizer");
+      case "word" -> new WordTokenizer(data.lowercase(), data.replaceNumbers(), data.eos().equals("sentence"));
+      case "char" -> new CharTokenizer(data.lowercase());
+      default -> throw new ConfigError("data.tokenizer", data.tokenizer(), "unknown tokenizer");
     };
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Token ↔ id mapping. Ids are ordered by descending train count, ties by token (code point order),
+ * Token ↔ id mapping. Ids are ordered by descending train count, ties by token (String.compareTo, i.e. UTF-16 code unit order),
  * so the same corpus always gives the same ids. {@link #UNK} and {@link #EOS} are always present.
  */
 public final class Vocabulary implements Serializable {

@@ -1,5 +1,8 @@
 package dev.awdlm.corpus;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -23,9 +26,11 @@ public final class VocabularyBuilder {
     this.minCount = minCount;
   }
 
-  public Vocabulary build(JavaRDD<String> trainTokens) {
-    JavaPairRDD<String, Long> counts = trainTokens
-        .mapToPair(t -> new Tuple2<>(t, 1L))
+  public Vocabulary build(JavaRDD<String> trainLines, Tokenizer tokenizer) {
+    // Each partition counts into its own map first: one shuffle record per distinct token per
+    // partition instead of one per token.
+    JavaPairRDD<String, Long> counts = trainLines
+        .mapPartitionsToPair(lines -> countLocally(lines, tokenizer))
         .reduceByKey(Long::sum)
         .cache();
     try {
@@ -44,5 +49,19 @@ public final class VocabularyBuilder {
     } finally {
       counts.unpersist(false);
     }
+  }
+
+  private static Iterator<Tuple2<String, Long>> countLocally(Iterator<String> lines, Tokenizer tokenizer) {
+    Map<String, long[]> local = new HashMap<>();
+    while (lines.hasNext()) {
+      for (String token : tokenizer.tokenize(lines.next())) {
+        long[] c = local.get(token);
+        if (c == null) local.put(token, new long[] {1});
+        else c[0]++;
+      }
+    }
+    List<Tuple2<String, Long>> out = new ArrayList<>(local.size());
+    for (Map.Entry<String, long[]> e : local.entrySet()) out.add(new Tuple2<>(e.getKey(), e.getValue()[0]));
+    return out.iterator();
   }
 }

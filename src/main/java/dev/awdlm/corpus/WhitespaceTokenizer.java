@@ -16,7 +16,7 @@ public final class WhitespaceTokenizer implements Tokenizer {
     List<String> tokens = new ArrayList<>();
     int start = -1;
     for (int i = 0; i < line.length(); i++) {
-      if (isPythonSpace(line.charAt(i))) {
+      if (Chars.isSpace(line.charAt(i))) {
         if (start >= 0) tokens.add(line.substring(start, i));
         start = -1;
       } else if (start < 0) {
@@ -26,10 +26,5 @@ public final class WhitespaceTokenizer implements Tokenizer {
     if (start >= 0) tokens.add(line.substring(start));
     tokens.add(Vocabulary.EOS);
     return tokens;
-  }
-
-  /** Python's {@code str.isspace()}: Java's whitespace plus the Zs space separators and NEL. */
-  static boolean isPythonSpace(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
   }
 }

@@ -1,8 +1,7 @@
 package dev.awdlm.report;
 
-import dev.awdlm.io.Json;
-
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 

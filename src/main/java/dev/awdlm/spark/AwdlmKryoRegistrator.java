@@ -27,12 +27,15 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   /** awdlm's records that cross the wire (Kryo 4 cannot field-serialize records). */
   private static final List<String> RECORDS = List.of(
       "dev.awdlm.corpus.TokenCount",
-      "dev.awdlm.batch.Segment");
+      "dev.awdlm.batch.Segment",
+      "dev.awdlm.batch.EncodedLine",
+      "dev.awdlm.corpus.Utf8$Line");
 
   private static final List<String> FIELD_SERIALIZED = List.of(
       "dev.awdlm.corpus.Vocabulary",
       "dev.awdlm.corpus.TokenCount[]",
       "dev.awdlm.batch.Segment[]",
+      "dev.awdlm.batch.EncodedLine[]",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",
       "org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple",
       "org.deeplearning4j.spark.api.stats.SparkTrainingStats",

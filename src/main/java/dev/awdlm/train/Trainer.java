@@ -1,7 +1,5 @@
 package dev.awdlm.train;
 
-import dev.awdlm.io.Json;
-
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.batch.StreamExporter;
 import dev.awdlm.config.AwdlmConfig;
@@ -9,6 +7,7 @@ import dev.awdlm.config.ConfigError;
 import dev.awdlm.eval.Perplexity;
 import dev.awdlm.eval.PerplexityEvaluator;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.model.LanguageModels;
 import java.util.ArrayList;

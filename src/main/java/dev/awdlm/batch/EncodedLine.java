@@ -1,0 +1,9 @@
+package dev.awdlm.batch;
+
+/**
+ * One input line as token ids, with the number of its bytes that were not valid UTF-8.
+ *
+ * @param ids token ids, {@code <eos>} included
+ * @param invalidBytes bytes replaced by U+FFFD while decoding the line
+ */
+public record EncodedLine(int[] ids, int invalidBytes) {}
