@@ -84,7 +84,7 @@ public final class PrepareJob {
       sc.setJobDescription("prepare: encode and export " + split);
       CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read(inputs.get(split), partitions);
       JavaRDD<EncodedLine> encoded = corpus.lines()
-          .map(line -> new EncodedLine(encode(tokenizer.tokenize(line.text()), vocabB.value()), line.invalidBytes()))
+          .map(line -> new EncodedLine(vocabB.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       try {
         splits.put(split, exportSplit(config, split, corpus, encoded, vocab.unkId(), out, confB, conf));
@@ -176,12 +176,6 @@ public final class PrepareJob {
       out.add(new PrepareStats.InputFile(file.toString(), bytes, perFile[f][0], invalid));
     }
     return out;
-  }
-
-  static int[] encode(List<String> tokens, Vocabulary vocab) {
-    int[] ids = new int[tokens.size()];
-    for (int i = 0; i < ids.length; i++) ids[i] = vocab.id(tokens.get(i));
-    return ids;
   }
 
   private static long fileSize(Path f, Configuration conf) {

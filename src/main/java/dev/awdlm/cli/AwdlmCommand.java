@@ -4,8 +4,8 @@ import dev.awdlm.config.ConfigError;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code awdlm}: the entry point for jobs/awdlm (local mode) and spark-submit (clusters). */
 @Command(

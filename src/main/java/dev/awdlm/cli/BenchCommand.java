@@ -1,13 +1,13 @@
 package dev.awdlm.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure throughput against a baseline measured in the same run.",
         "Each benchmark prints its result as one JSON object on the last line of stdout",
         "and writes it to <output.dir>/bench/<name>.json."},
-    subcommands = {CeilingBenchCommand.class})
+    subcommands = {CeilingBenchCommand.class, PrepareBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

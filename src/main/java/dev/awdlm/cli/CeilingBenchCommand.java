@@ -1,10 +1,9 @@
 package dev.awdlm.cli;
 
-import dev.awdlm.io.HadoopFs;
-
 import dev.awdlm.bench.BenchResult;
 import dev.awdlm.bench.GemmCeiling;
 import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.io.HadoopFs;
 import dev.awdlm.spark.SparkSessions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -62,6 +62,18 @@ public final class Vocabulary implements Serializable {
     return id != null ? id : index().get(UNK);
   }
 
+  /** Ids of {@code tokens}, {@code <unk>} for those out of vocabulary. */
+  public int[] encode(List<String> tokens) {
+    Map<String, Integer> ids = index();
+    int unk = ids.get(UNK);
+    int[] out = new int[tokens.size()];
+    for (int i = 0; i < out.length; i++) {
+      Integer id = ids.get(tokens.get(i));
+      out[i] = id != null ? id : unk;
+    }
+    return out;
+  }
+
   public boolean contains(String token) {
     return index().containsKey(token);
   }

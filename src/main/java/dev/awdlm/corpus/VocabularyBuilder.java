@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
@@ -31,23 +32,48 @@ public final class VocabularyBuilder {
     // partition instead of one per token.
     JavaPairRDD<String, Long> counts = trainLines
         .mapPartitionsToPair(lines -> countLocally(lines, tokenizer))
-        .reduceByKey(Long::sum)
-        .cache();
-    try {
-      Map<String, Long> special = counts.filter(tc -> Vocabulary.isSpecial(tc._1())).collectAsMap();
-      long total = counts.values().fold(0L, Long::sum);
-      int min = minCount;
-      JavaRDD<TokenCount> candidates = counts
-          .filter(tc -> !Vocabulary.isSpecial(tc._1()) && tc._2() >= min)
-          .map(tc -> new TokenCount(tc._1(), tc._2()));
-      List<TokenCount> kept = vocabSize == 0
-          ? candidates.takeOrdered(Integer.MAX_VALUE, Vocabulary.ORDER)
-          : candidates.takeOrdered(vocabSize - 2, Vocabulary.ORDER);
-      long eos = special.getOrDefault(Vocabulary.EOS, 0L);
-      long keptTotal = kept.stream().mapToLong(TokenCount::count).sum();
-      return Vocabulary.of(kept, eos, total - keptTotal - eos);
-    } finally {
-      counts.unpersist(false);
+        .reduceByKey(Long::sum);
+    // One job after the shuffle: each partition reports its totals and its own top K, which
+    // contains every token of the global top K that lives in that partition.
+    int limit = vocabSize == 0 ? Integer.MAX_VALUE : vocabSize - 2;
+    int min = minCount;
+    List<Summary> summaries = counts
+        .mapPartitions(it -> List.of(Summary.of(it, limit, min)).iterator())
+        .collect();
+    long total = 0;
+    long eos = 0;
+    List<TokenCount> candidates = new ArrayList<>();
+    for (Summary s : summaries) {
+      total += s.total();
+      eos += s.eos();
+      candidates.addAll(s.top());
+    }
+    candidates.sort(Vocabulary.ORDER);
+    List<TokenCount> kept = candidates.subList(0, Math.min(limit, candidates.size()));
+    long keptTotal = kept.stream().mapToLong(TokenCount::count).sum();
+    return Vocabulary.of(kept, eos, total - keptTotal - eos);
+  }
+
+  /** A partition's token total, its {@code <eos>} count, and its top candidates in {@link Vocabulary#ORDER}. */
+  record Summary(long total, long eos, List<TokenCount> top) {
+    static Summary of(Iterator<Tuple2<String, Long>> counts, int limit, int minCount) {
+      long total = 0;
+      long eos = 0;
+      // A max-heap on ORDER's reverse keeps the best `limit` candidates seen so far.
+      PriorityQueue<TokenCount> heap = new PriorityQueue<>(Vocabulary.ORDER.reversed());
+      while (counts.hasNext()) {
+        Tuple2<String, Long> tc = counts.next();
+        total += tc._2();
+        if (Vocabulary.EOS.equals(tc._1())) eos += tc._2();
+        if (Vocabulary.isSpecial(tc._1()) || tc._2() < minCount) continue;
+        TokenCount candidate = new TokenCount(tc._1(), tc._2());
+        if (heap.size() < limit) heap.add(candidate);
+        else if (Vocabulary.ORDER.compare(candidate, heap.peek()) < 0) {
+          heap.poll();
+          heap.add(candidate);
+        }
+      }
+      return new Summary(total, eos, new ArrayList<>(heap));
     }
   }
 

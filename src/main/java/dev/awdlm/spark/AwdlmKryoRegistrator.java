@@ -29,11 +29,13 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "dev.awdlm.corpus.TokenCount",
       "dev.awdlm.batch.Segment",
       "dev.awdlm.batch.EncodedLine",
-      "dev.awdlm.corpus.Utf8$Line");
+      "dev.awdlm.corpus.Utf8$Line",
+      "dev.awdlm.corpus.VocabularyBuilder$Summary");
 
   private static final List<String> FIELD_SERIALIZED = List.of(
       "dev.awdlm.corpus.Vocabulary",
       "dev.awdlm.corpus.TokenCount[]",
+      "dev.awdlm.corpus.VocabularyBuilder$Summary[]",
       "dev.awdlm.batch.Segment[]",
       "dev.awdlm.batch.EncodedLine[]",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",

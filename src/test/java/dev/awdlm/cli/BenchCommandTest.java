@@ -1,0 +1,58 @@
+package dev.awdlm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awdlm.bench.PrepareBench;
+import dev.awdlm.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Benchmarks run for real on small inputs: their JSON contract, not their speed, is tested here. */
+class BenchCommandTest {
+
+  @Test
+  void prepareBenchPrintsAndWritesItsJson(@TempDir Path tmp) throws Exception {
+    Path corpus = TestFiles.copyResource("corpus/tiny/train.txt", tmp.resolve("train.txt"));
+    AwdlmCommandTest.Run r = AwdlmCommandTest.awdlm("bench", "prepare", "--corpus", corpus.toString(),
+        "--generated-mb", "1", "--work", tmp.resolve("work").toString(), "--cores", "1,2", "--repeats", "1",
+        "--output", tmp.resolve("out").toUri().toString());
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().trim().split("\n");
+    JsonNode printed = new ObjectMapper().readTree(lines[lines.length - 1]);
+    JsonNode written = new ObjectMapper().readTree(tmp.resolve("out/bench/prepare.json").toFile());
+    assertEquals(printed, written);
+    assertEquals("prepare", printed.get("bench").asText());
+    assertEquals("word", printed.get("tokenizer").asText());
+    // the tiny corpus: 43,783 bytes; the generated one at least 1 MB
+    assertEquals(0.04378, printed.get("corpus_mb").asDouble(), 1e-5);
+    assertTrue(printed.get("generated_mb").asDouble() >= 1.0, printed.toString());
+    for (String key : new String[] {"corpus_mb_per_s_1", "corpus_mb_per_s_2", "generated_tokens_per_s_2", "speedup", "mb_per_s_per_core"}) {
+      assertTrue(printed.get(key).asDouble() > 0, key + " in " + printed);
+    }
+    assertEquals(printed.get("generated_mb_per_s_2").asDouble() / printed.get("generated_mb_per_s_1").asDouble(),
+        printed.get("speedup").asDouble(), 0.01 * printed.get("speedup").asDouble());
+    assertTrue(printed.has("meets_targets"));
+  }
+
+  @Test
+  void generatedCorpusIsSeededRepetitionOfTheSource(@TempDir Path tmp) throws Exception {
+    Path source = tmp.resolve("s.txt");
+    Files.writeString(source, "a b\nc d e\nf\n");
+    Path one = PrepareBench.generate(source, tmp.resolve("one"), 60, 5);
+    Path two = PrepareBench.generate(source, tmp.resolve("two"), 60, 5);
+    assertEquals(Files.readString(one), Files.readString(two), "same seed, same corpus");
+    List<String> lines = Files.readAllLines(one);
+    assertTrue(Files.size(one) >= 60);
+    assertEquals(0, lines.size() % 3, "whole repetitions only");
+    for (int k = 0; k < lines.size(); k += 3) {
+      assertEquals(List.of("a b", "c d e", "f"), lines.subList(k, k + 3).stream().sorted().toList(), "repetition " + k / 3);
+    }
+    assertTrue(Files.readString(PrepareBench.generate(source, tmp.resolve("three"), 60, 6)).length() > 0);
+  }
+}
