@@ -136,7 +136,7 @@ class PrepareJobTest {
   }
 
   @Test
-  void gzipInputGivesTheSameRun(JavaSparkContext sc) throws Exception {
+  void compressedInputGivesTheSameRun(JavaSparkContext sc) throws Exception {
     Path plain = tiny("train");
     Path gz = tmp.resolve("in/gz/train.txt.gz");
     Files.createDirectories(gz.getParent());
@@ -144,8 +144,17 @@ class PrepareJobTest {
       Files.copy(plain, out);
     }
     prepare(sc, "plain", List.of(plain), tiny("valid"), tiny("test"), "data.partitions=3");
+    Path bz2 = tmp.resolve("in/bz2/train.txt.bz2");
+    Files.createDirectories(bz2.getParent());
+    var codec = new org.apache.hadoop.io.compress.BZip2Codec();
+    codec.setConf(new Configuration());
+    try (OutputStream out = codec.createOutputStream(Files.newOutputStream(bz2))) {
+      Files.copy(plain, out);
+    }
     prepare(sc, "gz", List.of(gz), tiny("valid"), tiny("test"), "data.partitions=3");
+    prepare(sc, "bz2", List.of(bz2), tiny("valid"), tiny("test"), "data.partitions=3");
     assertEquals(digest(tmp.resolve("out/plain")), digest(tmp.resolve("out/gz")));
+    assertEquals(digest(tmp.resolve("out/plain")), digest(tmp.resolve("out/bz2")));
   }
 
   /** vocab.tsv and every DataSet file, byte for byte (prepare.json differs in timings and paths). */
