@@ -1,0 +1,291 @@
+package dev.awdlm.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Adapts {@link AwdLstmCore} to DL4J: an output layer (it owns the loss) that is also recurrent
+ * (hidden state carries across TBPTT windows and {@code rnnTimeStep} calls). MultiLayerNetwork
+ * never runs an output layer's forward pass before backprop, so {@link #backpropGradient} runs
+ * both. All arrays are created outside DL4J's workspaces because state and caches outlive a call.
+ */
+public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutputLayer, RecurrentLayer {
+  private INDArray labels;
+  private AwdLstmCore.State previous;
+  private AwdLstmCore.State tbpttState;
+  /** The loss of the last training pass over the current input and labels; NaN when unknown. */
+  private double lastLoss = Double.NaN;
+
+  public AwdLstmLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private AwdLstmSpec spec() {
+    return layerConf().getSpec();
+  }
+
+  private AwdLstmCore core() {
+    return new AwdLstmCore(spec());
+  }
+
+  @Override
+  public Type type() {
+    return Type.RECURRENT;
+  }
+
+  @Override
+  public boolean isPretrainLayer() {
+    return false;
+  }
+
+  @Override
+  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    super.setInput(input, workspaceMgr);
+    lastLoss = Double.NaN;
+  }
+
+  // --- forward ------------------------------------------------------------------------------
+
+  /** Token ids {@code [B, 1, T]} to time-major {@code int[T*B]}. */
+  static int[] timeMajor(INDArray ids) {
+    int batch = (int) ids.size(0);
+    int steps = (int) ids.size(2);
+    int[] out = new int[steps * batch];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < steps; t++) out[t * batch + b] = (int) ids.getDouble(b, 0, t);
+    }
+    return out;
+  }
+
+  private AwdLstmCore.Pass run(INDArray in, AwdLstmCore.State initial, boolean training, INDArray labelArray) {
+    int batch = (int) in.size(0);
+    int steps = (int) in.size(2);
+    AwdLstmCore.State start = initial != null && initial.batch() == batch ? initial : AwdLstmCore.State.zeros(spec(), batch, dataType);
+    AwdLstmCore.Masks masks = training ? AwdLstmCore.Masks.draw(spec(), batch, dataType) : AwdLstmCore.Masks.none(spec());
+    return core().forward(params, timeMajor(in), steps, batch, start, masks, labelArray == null ? null : timeMajor(labelArray));
+  }
+
+  /** {@code [T*B, V]} time-major probabilities to DL4J's {@code [B, V, T]}. */
+  private INDArray toNcw(AwdLstmCore.Pass pass, int steps, int batch, LayerWorkspaceMgr mgr) {
+    INDArray ncw = pass.probabilities().reshape('c', steps, batch, spec().vocab()).permute(1, 2, 0);
+    return mgr.dup(ArrayType.ACTIVATIONS, ncw, 'c');
+  }
+
+  private INDArray forward(boolean training, AwdLstmCore.State initial, boolean keepState, LayerWorkspaceMgr mgr) {
+    assertInputSet(false);
+    AwdLstmCore.Pass pass;
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      pass = run(input, initial, training, null);
+    }
+    if (keepState) previous = pass.last();
+    return toNcw(pass, (int) input.size(2), (int) input.size(0), mgr);
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    return forward(training, null, false, workspaceMgr);
+  }
+
+  @Override
+  public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    setInput(input, workspaceMgr);
+    return forward(false, previous, true, workspaceMgr);
+  }
+
+  @Override
+  public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+      LayerWorkspaceMgr workspaceMgr) {
+    setInput(input, workspaceMgr);
+    AwdLstmCore.Pass pass;
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      pass = run(input, previous, training, null);
+    }
+    if (storeLastForTBPTT) tbpttState = pass.last();
+    return toNcw(pass, (int) input.size(2), (int) input.size(0), workspaceMgr);
+  }
+
+  // --- backward -----------------------------------------------------------------------------
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(true);
+    if (labels == null) throw new IllegalStateException("AWD-LSTM layer: labels not set");
+    Gradient gradient = new DefaultGradient(gradientsFlattened);
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      AwdLstmCore.Pass pass = run(input, previous, true, labels);
+      core().backward(params, pass, timeMajor(labels), gradientViews);
+      // DL4J's updater divides every gradient by the minibatch size (layers return sums over
+      // examples), so hand it B times the gradient of the per-token loss.
+      gradientsFlattened.muli(input.size(0));
+      // The next TBPTT window starts from here; no gradient flows back across the boundary.
+      tbpttState = pass.last();
+      lastLoss = pass.loss();
+    }
+    for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) gradient.gradientForVariable().put(e.getKey(), e.getValue());
+    // Token ids have no gradient; there is no layer below this one.
+    return new Pair<>(gradient, null);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr workspaceMgr) {
+    return backpropGradient(epsilon, workspaceMgr);
+  }
+
+  // --- IOutputLayer -------------------------------------------------------------------------
+
+  @Override
+  public boolean needsLabels() {
+    return true;
+  }
+
+  @Override
+  public void setLabels(INDArray labels) {
+    this.labels = labels;
+    lastLoss = Double.NaN;
+  }
+
+  @Override
+  public INDArray getLabels() {
+    return labels;
+  }
+
+  /** Per-token training loss (mean NLL + AR + TAR) plus the network's regularisation score. */
+  @Override
+  public double computeScore(double fullNetRegScore, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    if (Double.isNaN(lastLoss)) {
+      try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+        lastLoss = run(input, previous, training, labels).loss();
+      }
+    }
+    score = lastLoss + fullNetRegScore;
+    return score;
+  }
+
+  /** Mean NLL per example, {@code [B, 1]}, without dropout. */
+  @Override
+  public INDArray computeScoreForExamples(double fullNetRegScore, LayerWorkspaceMgr workspaceMgr) {
+    int batch = (int) input.size(0);
+    int steps = (int) input.size(2);
+    double[] perExample = new double[batch];
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      AwdLstmCore.Pass pass = run(input, previous, false, labels);
+      int[] y = timeMajor(labels);
+      for (int i = 0; i < y.length; i++) perExample[i % batch] -= Math.log(pass.probabilities().getDouble(i, y[i])) / steps;
+    }
+    INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, batch, 1);
+    for (int b = 0; b < batch; b++) out.putScalar(b, 0, perExample[b] + fullNetRegScore);
+    return out;
+  }
+
+  // --- recurrent state ----------------------------------------------------------------------
+
+  private static Map<String, INDArray> toMap(AwdLstmCore.State s) {
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    if (s == null) return m;
+    for (int l = 0; l < s.h().length; l++) {
+      m.put("h" + l, s.h()[l]);
+      m.put("c" + l, s.c()[l]);
+    }
+    return m;
+  }
+
+  private AwdLstmCore.State fromMap(Map<String, INDArray> m) {
+    if (m == null || m.isEmpty()) return null;
+    int layers = spec().nlayers();
+    INDArray[] h = new INDArray[layers];
+    INDArray[] c = new INDArray[layers];
+    for (int l = 0; l < layers; l++) {
+      h[l] = m.get("h" + l).detach();
+      c[l] = m.get("c" + l).detach();
+    }
+    return new AwdLstmCore.State(h, c);
+  }
+
+  @Override
+  public Map<String, INDArray> rnnGetPreviousState() {
+    return toMap(previous);
+  }
+
+  @Override
+  public void rnnSetPreviousState(Map<String, INDArray> stateMap) {
+    previous = fromMap(stateMap);
+  }
+
+  @Override
+  public void rnnClearPreviousState() {
+    previous = null;
+    tbpttState = null;
+  }
+
+  @Override
+  public Map<String, INDArray> rnnGetTBPTTState() {
+    return toMap(tbpttState);
+  }
+
+  @Override
+  public void rnnSetTBPTTState(Map<String, INDArray> state) {
+    tbpttState = fromMap(state);
+  }
+
+  // --- Classifier: a language model is trained through MultiLayerNetwork, not directly ------
+
+  @Override
+  public double f1Score(DataSet data) {
+    throw new UnsupportedOperationException("f1 score of a language model");
+  }
+
+  @Override
+  public double f1Score(INDArray examples, INDArray labels) {
+    throw new UnsupportedOperationException("f1 score of a language model");
+  }
+
+  @Override
+  public int numLabels() {
+    return spec().vocab();
+  }
+
+  @Override
+  public void fit(DataSetIterator iter) {
+    throw new UnsupportedOperationException("train through MultiLayerNetwork");
+  }
+
+  @Override
+  public int[] predict(INDArray examples) {
+    throw new UnsupportedOperationException("use rnnTimeStep for next-token probabilities");
+  }
+
+  @Override
+  public java.util.List<String> predict(DataSet dataSet) {
+    throw new UnsupportedOperationException("use rnnTimeStep for next-token probabilities");
+  }
+
+  @Override
+  public void fit(INDArray examples, INDArray labels) {
+    throw new UnsupportedOperationException("train through MultiLayerNetwork");
+  }
+
+  @Override
+  public void fit(DataSet data) {
+    throw new UnsupportedOperationException("train through MultiLayerNetwork");
+  }
+
+  @Override
+  public void fit(INDArray examples, int[] labels) {
+    throw new UnsupportedOperationException("train through MultiLayerNetwork");
+  }
+}
