@@ -2,6 +2,7 @@ package dev.awdlm.model;
 
 import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param beta TAR weight
  */
 public record AwdLstmSpec(int vocab, int emsize, int nhid, int nlayers, double dropout, double dropouth,
-    double dropouti, double dropoute, double wdrop, boolean tied, double alpha, double beta) {
+    double dropouti, double dropoute, double wdrop, boolean tied, double alpha, double beta) implements Serializable {
 
   public static AwdLstmSpec of(ModelConfig m, TrainConfig t, int vocab) {
     return new AwdLstmSpec(vocab, m.emsize(), m.nhid(), m.nlayers(), m.dropout(), m.dropouth(), m.dropouti(),

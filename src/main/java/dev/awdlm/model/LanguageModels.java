@@ -82,6 +82,30 @@ public final class LanguageModels {
     return net;
   }
 
+  /**
+   * The AWD-LSTM (one {@link AwdLstmLayer}), trained with truncated BPTT of {@code bptt} steps.
+   * Weight decay is L2 on every parameter, as torch's SGD weight_decay; gradient clipping is on the
+   * L2 norm of the layer's gradient, which with one layer is the global norm (clip_grad_norm_).
+   */
+  public static MultiLayerNetwork awdLstm(ModelConfig m, TrainConfig t, int vocabSize) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(t.seed())
+        .dataType(DataType.FLOAT)
+        .updater(updater(t, t.lr()))
+        .l2(t.wdecay())
+        .l2Bias(t.wdecay())
+        .gradientNormalization(t.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
+        .gradientNormalizationThreshold(t.clip() > 0 ? t.clip() : 1.0)
+        .list()
+        .layer(new AwdLstmLayer(AwdLstmSpec.of(m, t, vocabSize)))
+        .backpropType(BackpropType.TruncatedBPTT)
+        .tBPTTLength(t.bptt())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
   static IUpdater updater(TrainConfig t, double lr) {
     return switch (t.optimizer()) {
       case SGD -> new Sgd(lr);

@@ -41,7 +41,7 @@ public final class Trainer {
     long tokensPerEpoch = prepared.splits().get("train").predictedTokens();
     long tokensPerFile = tokensPerEpoch / Math.max(1, trainFiles.size());
 
-    MultiLayerNetwork net = LanguageModels.stockLstm(config.model(), t, prepared.vocabSize());
+    MultiLayerNetwork net = LanguageModels.awdLstm(config.model(), t, prepared.vocabSize());
     LOG.info("train: {} parameters, {} train DataSets, {} workers, averaging every {} DataSets",
         net.numParams(), trainFiles.size(), workers, t.averagingFrequency());
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.batchSize())
@@ -70,12 +70,12 @@ public final class Trainer {
         List<String> batch = order.subList(round * perRound, Math.min(order.size(), (round + 1) * perRound));
         sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + (round + 1) + "/" + rounds);
         sparkNet.fitPaths(sc.parallelize(batch, Math.min(workers, batch.size())));
-        // DL4J's RnnOutputLayer score sums over the TBPTT window's time steps: divide for per token.
-        lossSum += sparkNet.getScore() / t.bptt();
+        // The AWD-LSTM layer's score is the per-token training loss (NLL + AR + TAR + L2).
+        lossSum += sparkNet.getScore();
         double elapsed = (System.nanoTime() - start) / 1e9;
         long done = (long) (round + 1) * perRound * tokensPerFile;
         LOG.info(String.format("train: epoch %d/%d round %d/%d loss %.3f | %.0f tokens/s | epoch ETA %.0f s",
-            epoch, t.epochs(), round + 1, rounds, sparkNet.getScore() / t.bptt(), Math.min(done, tokensPerEpoch) / elapsed,
+            epoch, t.epochs(), round + 1, rounds, sparkNet.getScore(), Math.min(done, tokensPerEpoch) / elapsed,
             elapsed / (round + 1) * (rounds - round - 1)));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
