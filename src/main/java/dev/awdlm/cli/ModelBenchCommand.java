@@ -33,6 +33,9 @@ final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "20", description = "Timed seconds per model (default ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--op-threads", description = "OpenMP threads for ND4J's elementwise ops (default: 1; BLAS always uses every core).")
+  Integer opThreads;
+
   @Option(names = "--skip-full", description = "Measure only the small size (the full one takes minutes).")
   boolean skipFull;
 
@@ -40,14 +43,16 @@ final class ModelBenchCommand implements Callable<Integer> {
   public Integer call() {
     AwdlmConfig config = common.load();
     int cores = Runtime.getRuntime().availableProcessors();
-    // One model in one JVM should use every core, whatever OMP_NUM_THREADS says for Spark tasks.
-    Nd4j.getEnvironment().setMaxMasterThreads(cores);
-    Nd4j.getEnvironment().setMaxThreads(cores);
+    // GEMMs use every core. A step's elementwise ops touch only B x H values, too few to pay for
+    // OpenMP's dispatch, so by default they run on the calling thread.
+    int ops = opThreads != null ? opThreads : 1;
+    Nd4j.getEnvironment().setMaxMasterThreads(ops);
+    Nd4j.getEnvironment().setMaxThreads(ops);
     Nd4j.factory().blas().setMaxThreads(cores);
 
     double ceiling = GemmCeiling.gflops(2048, cores, 3);
     System.out.printf("sgemm ceiling: %.1f GFLOP/s on %d threads%n", ceiling, cores);
-    BenchResult result = new BenchResult("model").put("cores", cores).put("batch", BATCH).put("vocab", VOCAB)
+    BenchResult result = new BenchResult("model").put("cores", cores).put("op_threads", ops).put("batch", BATCH).put("vocab", VOCAB)
         .put("ceiling_gflops", ceiling);
 
     ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);

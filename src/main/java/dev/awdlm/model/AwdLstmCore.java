@@ -244,8 +244,9 @@ public final class AwdLstmCore {
       INDArray o = cols(zt, 2 * hidden, 3 * hidden);
       INDArray g = cols(zt, 3 * hidden, 4 * hidden);
       INDArray ct = rows(cells, t, batch);
-      ct.assign(f).muli(cPrev).addi(i.mul(g));
       INDArray tct = rows(tanhCells, t, batch);
+      tct.assign(i).muli(g); // scratch for i*g before it holds tanh(c)
+      ct.assign(f).muli(cPrev).addi(tct);
       tct.assign(ct);
       Transforms.tanh(tct, false);
       INDArray ht = rows(out, t, batch);
@@ -298,10 +299,36 @@ public final class AwdLstmCore {
     if (pass.masks.input() != null) lockedMul(dX, pass.masks.input(), steps, batch);
     if (pass.masks.rows() != null) dX.muliColumnVector(pass.masks.rows().getRows(pass.tokens));
     INDArray dEmbedding = grads.get(EMBEDDING);
-    dEmbedding.assign(0);
-    for (int i = 0; i < n; i++) dEmbedding.getRow(pass.tokens[i]).addi(dX.getRow(i));
-    if (spec.tied()) dEmbedding.addi(dDecoder);
-    else grads.get(DECODER).assign(dDecoder);
+    if (spec.tied()) dEmbedding.assign(dDecoder);
+    else dEmbedding.assign(0);
+    scatterAddRows(dEmbedding, pass.tokens, dX);
+    if (!spec.tied()) grads.get(DECODER).assign(dDecoder);
+  }
+
+  /**
+   * {@code target[rows[i]] += updates[i]} for every i, repeated rows accumulating. Done on the
+   * heap: one ND4J op per row would cost more than the whole backward pass of a small layer.
+   */
+  static void scatterAddRows(INDArray target, int[] rows, INDArray updates) {
+    int width = (int) updates.size(1);
+    double[] u = updates.dup('c').data().asDouble();
+    java.util.Map<Integer, double[]> sums = new java.util.HashMap<>();
+    for (int i = 0; i < rows.length; i++) {
+      double[] acc = sums.computeIfAbsent(rows[i], k -> new double[width]);
+      int base = i * width;
+      for (int j = 0; j < width; j++) acc[j] += u[base + j];
+    }
+    org.nd4j.linalg.api.buffer.DataBuffer buf = target.data();
+    long rowStride = target.stride(0);
+    long colStride = target.stride(1);
+    for (java.util.Map.Entry<Integer, double[]> e : sums.entrySet()) {
+      long base = target.offset() + e.getKey() * rowStride;
+      double[] acc = e.getValue();
+      for (int j = 0; j < width; j++) {
+        long at = base + j * colStride;
+        buf.put(at, buf.getDouble(at) + acc[j]);
+      }
+    }
   }
 
   /** Backprop through one LSTM layer given dL/dh for all steps (consumed); returns dL/dX. */
@@ -314,25 +341,33 @@ public final class AwdLstmCore {
     INDArray z = pass.gates[l];
     INDArray dZ = Nd4j.createUninitialized(type, n, 4 * hidden);
     INDArray r = pass.recurrent[l];
+    // Gate and cell derivatives for all steps at once: a few large ops instead of many small ones.
+    INDArray sigmoidGrads = cols(z, 0, 3 * hidden).dup('c'); // s(1-s) for i, f, o
+    sigmoidGrads.muli(sigmoidGrads.rsub(1));
+    INDArray tanhGrads = cols(z, 3 * hidden, 4 * hidden).dup('c'); // 1-g^2
+    tanhGrads.muli(tanhGrads).rsubi(1);
+    INDArray cellGrads = pass.tanhCells[l].mul(pass.tanhCells[l]).rsubi(1); // 1-tanh(c)^2
     INDArray dhNext = Nd4j.zeros(type, batch, hidden);
     INDArray dcNext = Nd4j.zeros(type, batch, hidden);
+    INDArray dc = Nd4j.createUninitialized(type, batch, hidden);
     for (int t = steps - 1; t >= 0; t--) {
       INDArray zt = rows(z, t, batch);
       INDArray i = cols(zt, 0, hidden);
       INDArray f = cols(zt, hidden, 2 * hidden);
       INDArray o = cols(zt, 2 * hidden, 3 * hidden);
       INDArray g = cols(zt, 3 * hidden, 4 * hidden);
+      INDArray sg = rows(sigmoidGrads, t, batch);
       INDArray tct = rows(pass.tanhCells[l], t, batch);
       INDArray cPrev = t == 0 ? pass.initial.c()[l] : rows(pass.cells[l], t - 1, batch);
       INDArray dh = rows(dH, t, batch).addi(dhNext);
       INDArray dzt = rows(dZ, t, batch);
       // dc = dcNext + dh * o * (1 - tanh(c)^2)
-      INDArray dc = tct.mul(tct).rsubi(1).muli(o).muli(dh).addi(dcNext);
-      cols(dzt, 0, hidden).assign(sigmoidGrad(i)).muli(g).muli(dc);
-      cols(dzt, hidden, 2 * hidden).assign(sigmoidGrad(f)).muli(cPrev).muli(dc);
-      cols(dzt, 2 * hidden, 3 * hidden).assign(sigmoidGrad(o)).muli(tct).muli(dh);
-      cols(dzt, 3 * hidden, 4 * hidden).assign(g.mul(g).rsubi(1)).muli(i).muli(dc);
-      dcNext = dc.muli(f);
+      dc.assign(rows(cellGrads, t, batch)).muli(o).muli(dh).addi(dcNext);
+      cols(dzt, 0, hidden).assign(cols(sg, 0, hidden)).muli(g).muli(dc);
+      cols(dzt, hidden, 2 * hidden).assign(cols(sg, hidden, 2 * hidden)).muli(cPrev).muli(dc);
+      cols(dzt, 2 * hidden, 3 * hidden).assign(cols(sg, 2 * hidden, 3 * hidden)).muli(tct).muli(dh);
+      cols(dzt, 3 * hidden, 4 * hidden).assign(rows(tanhGrads, t, batch)).muli(i).muli(dc);
+      dcNext.assign(dc).muli(f);
       Nd4j.gemm(dzt, r, dhNext, false, true, 1.0, 0.0);
     }
     // h_{t-1} for every step: the initial state, then all outputs but the last.
@@ -348,10 +383,6 @@ public final class AwdLstmCore {
 
   private INDArray decoderWeights(Map<String, INDArray> params) {
     return spec.tied() ? params.get(EMBEDDING) : params.get(DECODER);
-  }
-
-  private static INDArray sigmoidGrad(INDArray s) {
-    return s.rsub(1).muli(s);
   }
 
   /** {@code h_t - h_{t-1}} for t = 1..T-1, {@code [(T-1)*B, H]}. */
