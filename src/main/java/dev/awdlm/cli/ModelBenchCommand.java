@@ -36,8 +36,9 @@ final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--op-threads", description = "OpenMP threads for ND4J's elementwise ops (default: 1; BLAS always uses every core).")
   Integer opThreads;
 
-  @Option(names = "--skip-full", description = "Measure only the small size (the full one takes minutes).")
-  boolean skipFull;
+  @Option(names = "--sizes", split = ",", defaultValue = "small,full",
+      description = "Sizes to measure: small, full or both (default ${DEFAULT-VALUE}); the stock LSTM comes with small.")
+  java.util.List<String> sizes;
 
   @Override
   public Integer call() {
@@ -55,17 +56,21 @@ final class ModelBenchCommand implements Callable<Integer> {
     BenchResult result = new BenchResult("model").put("cores", cores).put("op_threads", ops).put("batch", BATCH).put("vocab", VOCAB)
         .put("ceiling_gflops", ceiling);
 
-    ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);
-    TrainConfig smallTrain = train(config.train(), 35);
-    double smallTps = measure("small", small, smallTrain, ceiling, result);
-    ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false);
-    MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB);
-    double stockTps = ModelBench.trainingSpeed(stock, VOCAB, BATCH, 35, 2, seconds, 1).tokensPerSecond();
-    System.out.printf("stock DL4J LSTM (200/400, 3 layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
-        stockTps, smallTps / stockTps);
-    result.put("stock_small_tokens_per_s", stockTps).put("small_vs_stock", smallTps / stockTps);
-
-    if (!skipFull) {
+    for (String size : sizes) {
+      if (!size.equals("small") && !size.equals("full")) throw new dev.awdlm.config.ConfigError("--sizes", size, "must be small or full");
+    }
+    if (sizes.contains("small")) {
+      ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);
+      TrainConfig smallTrain = train(config.train(), 35);
+      double smallTps = measure("small", small, smallTrain, ceiling, result);
+      ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false);
+      MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB);
+      double stockTps = ModelBench.trainingSpeed(stock, VOCAB, BATCH, 35, 2, seconds, 1).tokensPerSecond();
+      System.out.printf("stock DL4J LSTM (200/400, 3 layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
+          stockTps, smallTps / stockTps);
+      result.put("stock_small_tokens_per_s", stockTps).put("small_vs_stock", smallTps / stockTps);
+    }
+    if (sizes.contains("full")) {
       ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);
       measure("full", full, train(config.train(), 70), ceiling, result);
     }

@@ -13,6 +13,11 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -22,9 +27,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * Adapts {@link AwdLstmCore} to DL4J: an output layer (it owns the loss) that is also recurrent
  * (hidden state carries across TBPTT windows and {@code rnnTimeStep} calls). MultiLayerNetwork
  * never runs an output layer's forward pass before backprop, so {@link #backpropGradient} runs
- * both. All arrays are created outside DL4J's workspaces because state and caches outlive a call.
+ * both. Every call computes in this layer's own ND4J workspace, reused from call to call: a pass
+ * allocates hundreds of temporaries, and outside a workspace their native memory is freed only when
+ * the garbage collector happens to run (a local pipeline grew past 24 GB that way). Only the
+ * outputs and the carried state are detached from it.
  */
 public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutputLayer, RecurrentLayer {
+  private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+      .initialSize(0)
+      .policyAllocation(AllocationPolicy.OVERALLOCATE)
+      .overallocationLimit(0.2)
+      .policyLearning(LearningPolicy.FIRST_LOOP)
+      .policySpill(SpillPolicy.REALLOCATE)
+      .policyMirroring(MirroringPolicy.FULL)
+      .build();
+  private static final String WORKSPACE_ID = "AWD_LSTM_PASS";
+
   private INDArray labels;
   private AwdLstmCore.State previous;
   private AwdLstmCore.State tbpttState;
@@ -72,6 +90,20 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     return out;
   }
 
+  private static MemoryWorkspace workspace() {
+    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID);
+  }
+
+  private static AwdLstmCore.State detached(AwdLstmCore.State s) {
+    INDArray[] h = new INDArray[s.h().length];
+    INDArray[] c = new INDArray[s.c().length];
+    for (int l = 0; l < h.length; l++) {
+      h[l] = s.h()[l].detach();
+      c[l] = s.c()[l].detach();
+    }
+    return new AwdLstmCore.State(h, c);
+  }
+
   private AwdLstmCore.Pass run(INDArray in, AwdLstmCore.State initial, boolean training, INDArray labelArray) {
     int batch = (int) in.size(0);
     int steps = (int) in.size(2);
@@ -80,43 +112,49 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     return core().forward(params, timeMajor(in), steps, batch, start, masks, labelArray == null ? null : timeMajor(labelArray));
   }
 
-  /** {@code [T*B, V]} time-major probabilities to DL4J's {@code [B, V, T]}. */
-  private INDArray toNcw(AwdLstmCore.Pass pass, int steps, int batch, LayerWorkspaceMgr mgr) {
-    INDArray ncw = pass.probabilities().reshape('c', steps, batch, spec().vocab()).permute(1, 2, 0);
-    return mgr.dup(ArrayType.ACTIVATIONS, ncw, 'c');
+  /** {@code [T*B, V]} time-major probabilities to DL4J's {@code [B, V, T]}, outside every workspace. */
+  private INDArray toNcw(AwdLstmCore.Pass pass, int steps, int batch) {
+    return pass.probabilities().reshape('c', steps, batch, spec().vocab()).permute(1, 2, 0).dup('c').detach();
   }
 
-  private INDArray forward(boolean training, AwdLstmCore.State initial, boolean keepState, LayerWorkspaceMgr mgr) {
-    assertInputSet(false);
-    AwdLstmCore.Pass pass;
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      pass = run(input, initial, training, null);
+  /**
+   * A forward pass from {@code initial}; returns the probabilities in DL4J's activations workspace
+   * and, through {@code stateOut}, the detached final state.
+   */
+  private INDArray forward(INDArray in, AwdLstmCore.State initial, boolean training, AwdLstmCore.State[] stateOut,
+      LayerWorkspaceMgr mgr) {
+    INDArray out;
+    try (MemoryWorkspace ignored = workspace()) {
+      AwdLstmCore.Pass pass = run(in, initial, training, null);
+      out = toNcw(pass, (int) in.size(2), (int) in.size(0));
+      if (stateOut != null) stateOut[0] = detached(pass.last());
     }
-    if (keepState) previous = pass.last();
-    return toNcw(pass, (int) input.size(2), (int) input.size(0), mgr);
+    return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
   }
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    return forward(training, null, false, workspaceMgr);
+    assertInputSet(false);
+    return forward(input, null, training, null, workspaceMgr);
   }
 
   @Override
   public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
     setInput(input, workspaceMgr);
-    return forward(false, previous, true, workspaceMgr);
+    AwdLstmCore.State[] state = new AwdLstmCore.State[1];
+    INDArray out = forward(input, previous, false, state, workspaceMgr);
+    previous = state[0];
+    return out;
   }
 
   @Override
   public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
       LayerWorkspaceMgr workspaceMgr) {
     setInput(input, workspaceMgr);
-    AwdLstmCore.Pass pass;
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      pass = run(input, previous, training, null);
-    }
-    if (storeLastForTBPTT) tbpttState = pass.last();
-    return toNcw(pass, (int) input.size(2), (int) input.size(0), workspaceMgr);
+    AwdLstmCore.State[] state = new AwdLstmCore.State[1];
+    INDArray out = forward(input, previous, training, state, workspaceMgr);
+    if (storeLastForTBPTT) tbpttState = state[0];
+    return out;
   }
 
   // --- backward -----------------------------------------------------------------------------
@@ -126,14 +164,14 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     assertInputSet(true);
     if (labels == null) throw new IllegalStateException("AWD-LSTM layer: labels not set");
     Gradient gradient = new DefaultGradient(gradientsFlattened);
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+    try (MemoryWorkspace ignored = workspace()) {
       AwdLstmCore.Pass pass = run(input, previous, true, labels);
       core().backward(params, pass, timeMajor(labels), gradientViews);
       // DL4J's updater divides every gradient by the minibatch size (layers return sums over
       // examples), so hand it B times the gradient of the per-token loss.
       gradientsFlattened.muli(input.size(0));
       // The next TBPTT window starts from here; no gradient flows back across the boundary.
-      tbpttState = pass.last();
+      tbpttState = detached(pass.last());
       lastLoss = pass.loss();
     }
     for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) gradient.gradientForVariable().put(e.getKey(), e.getValue());
@@ -168,7 +206,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   @Override
   public double computeScore(double fullNetRegScore, boolean training, LayerWorkspaceMgr workspaceMgr) {
     if (Double.isNaN(lastLoss)) {
-      try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      try (MemoryWorkspace ignored = workspace()) {
         lastLoss = run(input, previous, training, labels).loss();
       }
     }
@@ -182,7 +220,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     int batch = (int) input.size(0);
     int steps = (int) input.size(2);
     double[] perExample = new double[batch];
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+    try (MemoryWorkspace ignored = workspace()) {
       AwdLstmCore.Pass pass = run(input, previous, false, labels);
       int[] y = timeMajor(labels);
       for (int i = 0; i < y.length; i++) perExample[i % batch] -= Math.log(pass.probabilities().getDouble(i, y[i])) / steps;
