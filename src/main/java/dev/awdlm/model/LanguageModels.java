@@ -32,9 +32,9 @@ public final class LanguageModels {
   private LanguageModels() {}
 
   /**
-   * Embedding, {@code nlayers} stock LSTMs and a softmax decoder, trained with truncated BPTT of
-   * {@code bptt} steps. Only {@code model.dropout} applies (as DL4J's per-step dropout on the
-   * decoder input); the other AWD regularisers and weight tying need the AWD-LSTM layers.
+   * Embedding, {@code nlayers} stock DL4J LSTMs and a softmax decoder, trained with truncated BPTT
+   * of {@code bptt} steps: the baseline {@code bench model} compares the AWD-LSTM with. Only
+   * {@code model.dropout} applies (as DL4J's per-step dropout on the decoder input).
    */
   public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize) {
     if (m.dropouth() > 0 || m.dropouti() > 0 || m.dropoute() > 0 || m.wdrop() > 0 || m.tied()) {
