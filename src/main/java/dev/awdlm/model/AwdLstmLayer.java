@@ -33,6 +33,10 @@ public class AwdLstmLayer extends FeedForwardLayer {
     this.spec = spec;
     this.nIn = 1;
     this.nOut = spec.vocab();
+    // Unset, as DL4J's layer builders leave them, so the network-level gradient clipping applies:
+    // NeuralNetConfiguration only fills null/NaN (the field initialisers say None/1.0).
+    this.gradientNormalization = null;
+    this.gradientNormalizationThreshold = Double.NaN;
   }
 
   public AwdLstmSpec getSpec() {
