@@ -68,6 +68,11 @@ public final class RunLayout {
   }
 
   /** Per-epoch training metrics, written by train and read by the report. */
+  /** Per-epoch checkpoints: {@code epoch-NNNN/} directories and {@code best/}. */
+  public Path checkpoints() {
+    return new Path(runDir, "checkpoints");
+  }
+
   public Path trainMetrics() {
     return new Path(runDir, "train.json");
   }

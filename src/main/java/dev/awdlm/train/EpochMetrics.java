@@ -6,12 +6,18 @@ package dev.awdlm.train;
  *
  * @param trainLoss per-token training loss of the last averaging round of the epoch (mean over workers)
  * @param valPpl stateful validation perplexity after the epoch
+ * @param trainPpl exp(trainLoss): AR/TAR/L2 included, so above the pure NLL perplexity
  * @param tokensPerS predicted train tokens per second of training wall time
+ * @param asgd whether validation used NT-ASGD's averaged weights
+ * @param rollbacks divergence-guard rollbacks so far in the run
  */
 public record EpochMetrics(
     int epoch,
     double lr,
     double trainLoss,
+    double trainPpl,
     double valPpl,
     double seconds,
-    double tokensPerS) {}
+    double tokensPerS,
+    boolean asgd,
+    int rollbacks) {}

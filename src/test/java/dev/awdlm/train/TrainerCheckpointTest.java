@@ -1,0 +1,131 @@
+package dev.awdlm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.awdlm.batch.PrepareJob;
+import dev.awdlm.batch.PrepareStats;
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.io.RunLayout;
+import dev.awdlm.testing.SparkExtension;
+import dev.awdlm.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-epoch checkpoints, resume, and the divergence guard, on real Spark and the tiny corpus. */
+@ExtendWith(SparkExtension.class)
+class TrainerCheckpointTest {
+  @TempDir Path tmp;
+  private JavaSparkContext sc;
+  private RunLayout layout;
+  private PrepareStats prepared;
+
+  private AwdlmConfig config(String... overrides) {
+    Path corpus = tmp.resolve("corpus");
+    List<String> all = new ArrayList<>(List.of(
+        "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
+        "data.test=" + corpus.resolve("test.txt").toUri(), "output.dir=" + tmp.resolve("runs").toUri(),
+        "train.epochs=2"));
+    all.addAll(List.of(overrides));
+    return ConfigLoader.load(TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf")).toFile(), all);
+  }
+
+  @BeforeEach
+  void prepare(JavaSparkContext sc) {
+    this.sc = sc;
+    TestFiles.corpus("tiny", tmp.resolve("corpus"));
+    AwdlmConfig config = config();
+    layout = RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "c");
+    prepared = PrepareJob.run(config, sc, layout);
+  }
+
+  private Path run() {
+    return tmp.resolve("runs/c");
+  }
+
+  private void forgetTraining(String... keepCheckpoints) throws Exception {
+    Files.delete(run().resolve("model/model.zip"));
+    Files.delete(run().resolve("train.json"));
+    try (Stream<Path> s = Files.list(run().resolve("checkpoints"))) {
+      for (Path d : s.toList()) {
+        if (d.getFileName().toString().startsWith("epoch-") && !List.of(keepCheckpoints).contains(d.getFileName().toString())) {
+          TestFiles.deleteRecursively(d);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyEpochIsCheckpointedAndTheBestKept() throws Exception {
+    TrainResult r = Trainer.train(config(), sc, layout, prepared);
+    assertEquals(2, r.epochs().size());
+    for (String f : new String[] {"epoch-0001", "epoch-0002", "best"}) {
+      assertTrue(Files.exists(run().resolve("checkpoints/" + f + "/model.zip")), f);
+      assertTrue(Files.exists(run().resolve("checkpoints/" + f + "/state.json")), f);
+    }
+    String state = Files.readString(run().resolve("checkpoints/epoch-0002/state.json"));
+    assertTrue(state.contains("\"config_hash\" : \"" + config().hash() + "\""), state);
+    assertTrue(state.contains("\"val_history\""), state);
+    try (Stream<Path> s = Files.list(run().resolve("checkpoints"))) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no staging directory left");
+    }
+  }
+
+  @Test
+  void resumeContinuesFromTheLastCheckpointAndKeepsEarlierEpochs() throws Exception {
+    TrainResult full = Trainer.train(config(), sc, layout, prepared);
+    // As if the driver died during epoch 2: only epoch 1 was checkpointed.
+    forgetTraining("epoch-0001");
+    assertThrows(ConfigError.class, () -> Trainer.train(config(), sc, layout, prepared), "checkpoints need --resume");
+    TrainResult resumed = Trainer.train(config(), sc, layout, prepared, new Trainer.Start(true, false));
+    assertEquals(2, resumed.epochs().size());
+    assertEquals(full.epochs().get(0), resumed.epochs().get(0), "epoch 1 is not trained again");
+    assertTrue(Double.isFinite(resumed.epochs().get(1).valPpl()));
+    assertTrue(Files.exists(run().resolve("model/model.zip")));
+  }
+
+  @Test
+  void aCorruptCheckpointIsSkippedForTheOneBefore() throws Exception {
+    Trainer.train(config(), sc, layout, prepared);
+    forgetTraining("epoch-0001", "epoch-0002");
+    Path model = run().resolve("checkpoints/epoch-0002/model.zip");
+    byte[] bytes = Files.readAllBytes(model);
+    Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 3)); // truncated by a crash
+    TrainResult resumed = Trainer.train(config(), sc, layout, prepared, new Trainer.Start(true, false));
+    assertEquals(2, resumed.epochs().size(), "epoch 2 was trained again from epoch 1's checkpoint");
+    assertTrue(Files.exists(run().resolve("checkpoints/epoch-0002/model.zip")));
+    assertTrue(Files.size(run().resolve("checkpoints/epoch-0002/model.zip")) > bytes.length / 3, "rewritten whole");
+  }
+
+  @Test
+  void resumeUnderAnotherConfigNeedsForce() throws Exception {
+    Trainer.train(config(), sc, layout, prepared);
+    forgetTraining("epoch-0001");
+    AwdlmConfig changed = config("train.lr=0.02");
+    ConfigError e = assertThrows(ConfigError.class,
+        () -> Trainer.train(changed, sc, layout, prepared, new Trainer.Start(true, false)));
+    assertTrue(e.getMessage().contains("--force") && e.getMessage().contains("epoch-0001"), e.getMessage());
+    TrainResult forced = Trainer.train(changed, sc, layout, prepared, new Trainer.Start(true, true));
+    assertEquals(0.02, forced.epochs().get(1).lr(), 1e-12);
+  }
+
+  @Test
+  void divergenceRollsBackWithHalvedRatesThenGivesUp() throws Exception {
+    AwdlmConfig wild = config("train.optimizer=sgd", "train.lr=1e30", "train.clip=0");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.train(wild, sc, layout, prepared));
+    assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(Trainer.MAX_ROLLBACKS + " rollbacks"), e.getMessage());
+    assertFalse(Files.exists(run().resolve("model/model.zip")), "no model from a diverged run");
+  }
+}
