@@ -14,9 +14,7 @@ import dev.awdlm.testing.TestFiles;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -39,13 +37,9 @@ class PipelineIT {
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(corpus.toUri()), new org.apache.hadoop.fs.Path("/corpus/tiny"));
     Path config = TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf"));
 
-    List<String> cmd = new ArrayList<>(List.of("jobs/submit", "--properties", "conf/spark-local.properties"));
-    cmd.addAll(LocalCluster.submitConf(2, 1536));
-    cmd.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + hdfs.uri(),
-        "--", "pipeline", "--config", config.toString(), "--run-id", "it-1"));
-    Processes.Result run = Processes.run(cmd, Map.of(
-        "SPARK_HOME", LocalCluster.sparkHome().toString(),
-        "AWDLM_APP_JAR", LocalCluster.appJar().toString()), 900);
+    List<String> cmd = LocalCluster.submit(hdfs.uri(), "pipeline", "--config", config.toString(), "--run-id", "it-1",
+        "--set", "train.epochs=2");
+    Processes.Result run = Processes.run(cmd, LocalCluster.submitEnv(), 900);
 
     assertEquals(0, run.exitCode(), run.describe());
     assertTrue(run.output().contains("run it-1: valid perplexity"), run.describe());
@@ -64,6 +58,13 @@ class PipelineIT {
       assertTrue(Double.isFinite(ppl) && ppl > 1 && ppl < vocab, key + " = " + ppl + " (vocabulary " + vocab + ")");
     }
     assertTrue(json.get("valid_tokens").asLong() > 1000, json.toString());
+    // Two epochs on two executor JVMs: validation improves, and every epoch was checkpointed in HDFS.
+    JsonNode epochs = json.get("epochs");
+    assertEquals(2, epochs.size(), json.toString());
+    assertTrue(epochs.get(1).get("val_ppl").asDouble() < epochs.get(0).get("val_ppl").asDouble(), epochs.toString());
+    for (String c : new String[] {"epoch-0001", "epoch-0002", "best"}) {
+      assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/it-1/checkpoints/" + c + "/model.zip")), c + " in HDFS");
+    }
     // Everything lives under the run directory in HDFS; no staging directory is left behind.
     for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path("/runs"))) {
       assertFalse(s.getPath().getName().startsWith("."), "leftover " + s.getPath());

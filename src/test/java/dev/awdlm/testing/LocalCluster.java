@@ -88,6 +88,23 @@ public final class LocalCluster {
         "--conf", "spark.driver.bindAddress=127.0.0.1");
   }
 
+  /**
+   * {@code jobs/submit} on {@code local-cluster[2,1,1536]} with {@code fs.defaultFS} set to
+   * {@code defaultFs}, running the awdlm command {@code awdlmArgs}.
+   */
+  public static List<String> submit(String defaultFs, String... awdlmArgs) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("jobs/submit", "--properties", "conf/spark-local.properties"));
+    cmd.addAll(submitConf(2, 1536));
+    cmd.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + defaultFs, "--"));
+    cmd.addAll(List.of(awdlmArgs));
+    return cmd;
+  }
+
+  /** The environment {@link #submit} needs: this fixture's SPARK_HOME and the app jar. */
+  public static java.util.Map<String, String> submitEnv() {
+    return java.util.Map.of("SPARK_HOME", sparkHome().toString(), "AWDLM_APP_JAR", appJar().toString());
+  }
+
   private static Path existing(String property, String what) {
     String value = System.getProperty(property);
     if (value == null || !Files.exists(Path.of(value))) {

@@ -21,6 +21,27 @@ public final class Processes {
     }
   }
 
+  /** A started process whose combined output goes to {@code log}. */
+  public static Process start(List<String> command, Map<String, String> env, Path log) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command)
+          .directory(TestFiles.projectDir().toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills a process and everything it started, as a crash or kill -9 would. */
+  public static void kill(ProcessHandle process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.onExit().join();
+  }
+
   public static Result run(List<String> command, Map<String, String> env, long timeoutSeconds) {
     try {
       Path log = Files.createTempFile("awdlm-process", ".log");
