@@ -122,7 +122,9 @@ public final class ConfigLoader {
         get(c, "train.wdecay", c::getDouble), get(c, "train.seed", c::getLong),
         TrainConfig.Optimizer.parse(get(c, "train.optimizer", c::getString)),
         get(c, "train.nonmono", c::getInt), get(c, "train.when", c::getIntList),
-        get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt));
+        get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt),
+        get(c, "train.prefetch", c::getInt), get(c, "train.repartition", c::getString),
+        get(c, "train.collectStats", c::getBoolean));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
 
     Config own = ConfigFactory.empty();

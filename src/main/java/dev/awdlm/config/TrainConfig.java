@@ -21,6 +21,10 @@ import java.util.Locale;
  * @param when epochs after which the learning rate is divided by 10
  * @param workers parameter-averaging workers (0 = Spark's default parallelism)
  * @param averagingFrequency minibatches each worker fits between two parameter averages
+ * @param prefetch DataSets each worker loads ahead of training
+ * @param repartition {@code auto}, {@code always} or {@code never}: whether dl4j-spark spreads a
+ *     round's DataSets evenly over the workers
+ * @param collectStats collect dl4j-spark's training statistics and write them with the run
  */
 public record TrainConfig(
     double lr,
@@ -37,7 +41,12 @@ public record TrainConfig(
     int nonmono,
     List<Integer> when,
     int workers,
-    int averagingFrequency) {
+    int averagingFrequency,
+    int prefetch,
+    String repartition,
+    boolean collectStats) {
+
+  public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
 
   /** The optimisers awd-lstm-lm offers. */
   public enum Optimizer {
@@ -71,6 +80,8 @@ public record TrainConfig(
     }
     Check.nonNegative("train.workers", workers);
     Check.positive("train.averagingFrequency", averagingFrequency);
+    Check.nonNegative("train.prefetch", prefetch);
+    if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
   }
 
   /** Learning rate in force for a 1-based epoch after the {@code when} decays. */

@@ -17,7 +17,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.stats.StatsUtils;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -28,6 +30,8 @@ public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private Trainer() {}
+
+  private static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
 
   /** Rollbacks the divergence guard may make in one run before it gives up. */
   static final int MAX_ROLLBACKS = 3;
@@ -62,11 +66,22 @@ public final class Trainer {
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.batchSize())
         .batchSizePerWorker(t.batchSize())
         .averagingFrequency(t.averagingFrequency())
-        .workerPrefetchNumBatches(2)
+        .workerPrefetchNumBatches(t.prefetch())
         .saveUpdater(true) // the M2 default is false: Adam's moments would restart every round
+        .repartionData(switch (t.repartition()) {
+          case "always" -> Repartition.Always;
+          case "never" -> Repartition.Never;
+          default -> Repartition.NumPartitionsWorkersDiffers;
+        })
         .rngSeed(t.seed())
         .build();
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    if (t.collectStats()) {
+      // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
+      // time server; clusters without Internet access (and this one's tests) use the local clock.
+      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
+    }
+    sparkNet.setCollectTrainingStats(t.collectStats());
     PerplexityEvaluator evaluator = new PerplexityEvaluator(t.bptt());
     // One fitPaths call per averaging round, driven from here: the same Spark jobs dl4j-spark would
     // run inside one call, but the driver can report progress after each round and keep NT-ASGD's
@@ -141,6 +156,19 @@ public final class Trainer {
     }
     sc.setJobDescription(null);
 
+    if (t.collectStats()) {
+      Path stats = new Path(layout.runDir(), "spark-stats.html");
+      HadoopFs.writeAtomically(stats, conf, out -> {
+        try {
+          StatsUtils.exportStatsAsHTML(sparkNet.getSparkTrainingStats(), out);
+        } catch (java.io.IOException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new java.io.IOException("cannot render the training statistics", e);
+        }
+      });
+      LOG.info("train: dl4j-spark training statistics -> {}", stats);
+    }
     // The model is the averaged iterate once NT-ASGD has triggered, as in awd-lstm-lm.
     MultiLayerNetwork trained = evaluated(sparkNet.getNetwork(), p.asgd);
     HadoopFs.writeAtomically(layout.model(), conf, out -> ModelSerializer.writeModel(trained, out, true));

@@ -122,6 +122,14 @@ class TrainerCheckpointTest {
   }
 
   @Test
+  void trainingStatisticsAreWrittenWhenAskedFor() throws Exception {
+    Trainer.train(config("train.epochs=1", "train.collectStats=true", "train.repartition=always", "train.prefetch=0"),
+        sc, layout, prepared);
+    String html = Files.readString(run().resolve("spark-stats.html"));
+    assertTrue(html.contains("<html") && html.length() > 1000, "a rendered statistics page");
+  }
+
+  @Test
   void divergenceRollsBackWithHalvedRatesThenGivesUp() throws Exception {
     AwdlmConfig wild = config("train.optimizer=sgd", "train.lr=1e30", "train.clip=0");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.train(wild, sc, layout, prepared));
