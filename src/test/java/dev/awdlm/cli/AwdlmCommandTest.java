@@ -41,7 +41,7 @@ class AwdlmCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling"})
+  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality"})
   void everyCommandHasHelp(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
