@@ -87,7 +87,8 @@ public final class PrepareJob {
           .map(line -> new EncodedLine(vocabB.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       try {
-        splits.put(split, exportSplit(config, split, corpus, encoded, vocab.unkId(), out, confB, conf));
+        int rows = split.equals("train") ? config.train().batchSize() : config.train().evalBatchSize();
+        splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab.unkId(), out.batches(split), confB, conf));
       } finally {
         encoded.unpersist(false);
       }
@@ -103,8 +104,36 @@ public final class PrepareJob {
     return stats;
   }
 
-  private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String split, CorpusReader.Corpus corpus,
-      JavaRDD<EncodedLine> encoded, int unkId, RunLayout out, Broadcast<SerializableHadoopConf> confB, Configuration conf) {
+  /**
+   * Encodes text that was not part of a prepared run (new text for {@code evaluate}, a new snapshot
+   * for {@code retrain}) with an existing vocabulary and the tokenizer of {@code config}, and
+   * exports it as an eval split of {@code rows} streams into {@code dir}.
+   *
+   * @param key the option the inputs came from, named in errors
+   */
+  public static PrepareStats.SplitStats exportEval(AwdlmConfig config, Vocabulary vocab, String key, List<String> inputs,
+      int rows, Path dir, JavaSparkContext sc) {
+    Configuration conf = sc.hadoopConfiguration();
+    Tokenizer tokenizer = Tokenizer.of(config.data());
+    List<Path> files = HadoopFs.expandInputs(key, inputs, conf);
+    int partitions = config.data().partitions() > 0 ? config.data().partitions() : sc.defaultParallelism();
+    CorpusReader.Corpus corpus = new CorpusReader(sc).read(files, partitions);
+    Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
+    Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
+    JavaRDD<EncodedLine> encoded = corpus.lines()
+        .map(line -> new EncodedLine(vocabB.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      HadoopFs.mkdirs(dir, conf);
+      return exportSplit(config, key, "eval", rows, corpus, encoded, vocab.unkId(), dir, confB, conf);
+    } finally {
+      encoded.unpersist(false);
+    }
+  }
+
+  private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String key, String split, int rows,
+      CorpusReader.Corpus corpus, JavaRDD<EncodedLine> encoded, int unkId, Path dir, Broadcast<SerializableHadoopConf> confB,
+      Configuration conf) {
     // One pass for per-partition sizes: they give every token its global stream position.
     List<long[]> perPartition = encoded.mapPartitions(lines -> {
       long lineCount = 0, tokenCount = 0, oov = 0, invalid = 0;
@@ -130,8 +159,7 @@ public final class PrepareJob {
       perFile[corpus.fileOf(p)][0] += s[0];
       perFile[corpus.fileOf(p)][1] += s[3];
     }
-    List<PrepareStats.InputFile> inputFiles = checkFiles(split, corpus.files(), perFile, conf);
-    String key = "data." + split;
+    List<PrepareStats.InputFile> inputFiles = checkFiles(key, corpus.files(), perFile, conf);
     String where = String.join(",", corpus.files().stream().map(Path::toString).toList());
     int bptt = config.train().bptt();
     if (tokens == 0) throw new ConfigError(key, where, "the " + split + " split is empty (no tokens)");
@@ -139,14 +167,11 @@ public final class PrepareJob {
       throw new ConfigError(key, where, "the " + split + " split has " + tokens + " tokens; it needs at least 2*bptt = " + 2L * bptt);
     }
     int length = config.data().windowsPerShard() * bptt;
-    StreamLayout layout = split.equals("train")
-        ? StreamLayout.train(tokens, config.train().batchSize(), length)
-        : StreamLayout.eval(tokens, config.train().evalBatchSize(), length);
+    StreamLayout layout = split.equals("train") ? StreamLayout.train(tokens, rows, length) : StreamLayout.eval(tokens, rows, length);
     if (layout.files() == 0) {
       throw new ConfigError(key, where, "the " + split + " split has " + tokens + " tokens, too few for one DataSet of "
           + layout.rows() + " streams x " + length + " steps; lower train.batchSize/train.evalBatchSize or data.windowsPerShard");
     }
-    Path dir = out.batches(split);
     HadoopFs.mkdirs(dir, conf);
     StreamExporter.export(encoded.map(EncodedLine::ids), starts, layout, dir, confB);
     long bytes = inputFiles.stream().mapToLong(PrepareStats.InputFile::bytes).sum();
@@ -158,7 +183,7 @@ public final class PrepareJob {
    * Fails on a file that is mostly not UTF-8 (a binary file put among the text, typically) and
    * warns about one with a few bad bytes, which were replaced.
    */
-  private static List<PrepareStats.InputFile> checkFiles(String split, List<Path> files, long[][] perFile, Configuration conf) {
+  private static List<PrepareStats.InputFile> checkFiles(String key, List<Path> files, long[][] perFile, Configuration conf) {
     List<PrepareStats.InputFile> out = new ArrayList<>(files.size());
     for (int f = 0; f < files.size(); f++) {
       Path file = files.get(f);
@@ -167,7 +192,7 @@ public final class PrepareJob {
       if (invalid > 0) {
         double fraction = bytes > 0 ? (double) invalid / bytes : 1;
         if (fraction > MAX_INVALID_FRACTION) {
-          throw new ConfigError("data." + split, file.toString(), String.format(
+          throw new ConfigError(key, file.toString(), String.format(
               "%d of its %d bytes (%.1f%%) are not valid UTF-8; more than %.0f%% means it is not a text file (binary or another encoding)",
               invalid, bytes, 100 * fraction, 100 * MAX_INVALID_FRACTION));
         }

@@ -1,5 +1,6 @@
 package dev.awdlm.bench;
 
+import dev.awdlm.eval.PerplexityEvaluator;
 import dev.awdlm.model.AwdLstmSpec;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -37,6 +38,26 @@ public final class ModelBench {
       tokens += (long) batch * bptt * windows;
       elapsed = (System.nanoTime() - start) / 1e9;
     } while (elapsed < minSeconds);
+    return new Timing(tokens, elapsed);
+  }
+
+  /**
+   * Stateful evaluation throughput (inference mode, the code {@code evaluate} runs on executors) of
+   * {@code rows} streams, after one warm-up pass.
+   */
+  public static Timing evaluationSpeed(MultiLayerNetwork net, int vocab, int rows, int bptt, int windows, double minSeconds,
+      long seed) {
+    DataSet ds = randomStream(vocab, rows, bptt * windows, seed);
+    PerplexityEvaluator evaluator = new PerplexityEvaluator(bptt);
+    evaluator.evaluate(net, ds);
+    long tokens = 0;
+    long start = System.nanoTime();
+    double elapsed;
+    do {
+      tokens += evaluator.evaluate(net, ds).tokens();
+      elapsed = (System.nanoTime() - start) / 1e9;
+    } while (elapsed < minSeconds);
+    net.rnnClearPreviousState();
     return new Timing(tokens, elapsed);
   }
 

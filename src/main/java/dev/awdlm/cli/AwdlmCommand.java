@@ -19,6 +19,7 @@ import picocli.CommandLine;
       EvaluateCommand.class,
       PipelineCommand.class,
       BenchCommand.class,
+      NotebooksCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 2 usage or config error, 1 runtime failure."})

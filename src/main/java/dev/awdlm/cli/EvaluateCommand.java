@@ -1,23 +1,80 @@
 package dev.awdlm.cli;
 
 import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.eval.SavedModel;
+import dev.awdlm.eval.TextEvaluation;
+import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.RunReport;
 import dev.awdlm.spark.SparkSessions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Compute valid and test perplexity of a trained run and write its report.",
-        "Needs --run-id of a trained run; hidden state carries across each split; writes <run>/report/."})
+    description = {"Perplexity of a trained model, computed on the executors.",
+        "  --run-id ID                 valid and test perplexity of a trained run; writes <run>/report/",
+        "  --model URI --data URI...   any text, tokenized with the model's own tokenizer and vocabulary;",
+        "                              prints a summary and, last, one JSON line (also to --out)"})
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Option(names = "--model", paramLabel = "URI", description = "A saved model: a run directory, its model/ directory, or model.zip.")
+  String model;
+
+  @Option(names = "--data", paramLabel = "URI", split = ",", description = "Text files, directories or globs (repeatable).")
+  List<String> data = new ArrayList<>();
+
+  @Option(names = "--chunks", paramLabel = "N",
+      description = "Contiguous chunks the text is cut into, each evaluated from a zero state (default: the larger of the"
+          + " model's train.evalBatchSize and Spark's default parallelism).")
+  Integer chunks;
+
+  @Option(names = "--single-chunk-max-tokens", paramLabel = "N", defaultValue = "200000",
+      description = "Also evaluate texts up to N tokens as one chunk, to show the boundary effect (default ${DEFAULT-VALUE}; 0: never).")
+  long singleChunkMaxTokens;
+
+  @Option(names = "--out", paramLabel = "URI", description = "Also write the JSON result here (atomically).")
+  String out;
+
   @Override
   public Integer call() {
+    if (model == null && data.isEmpty()) return evaluateRun();
+    if (model == null || data.isEmpty()) throw new ConfigError(model == null ? "--model" : "--data", "--model and --data go together");
+    if (common.runId != null) throw new ConfigError("--run-id", common.runId, "evaluates a run; it cannot be combined with --model");
+    if (chunks != null && chunks < 1) throw new ConfigError("--chunks", chunks, "must be >= 1");
+    if (singleChunkMaxTokens < 0) throw new ConfigError("--single-chunk-max-tokens", singleChunkMaxTokens, "must be >= 0");
+    AwdlmConfig config = common.load();
+    var hadoop = SparkSessions.hadoopConfiguration();
+    SavedModel saved = SavedModel.load("--model", model, hadoop);
+    for (String d : data) HadoopFs.expandInputs("--data", List.of(d), hadoop);
+    try (SparkSession spark = SparkSessions.getOrCreate()) {
+      JavaSparkContext sc = SparkSessions.context(spark);
+      int n = chunks != null ? chunks : Math.max(saved.config().train().evalBatchSize(), sc.defaultParallelism());
+      TextEvaluation.Result r = TextEvaluation.run(saved, model, data, n, singleChunkMaxTokens,
+          HadoopFs.qualify(HadoopFs.location("output.dir", config.output().dir()), sc.hadoopConfiguration()), sc);
+      System.out.printf("perplexity %.2f over %d predicted tokens (%d tokens, OOV %.2f%%) in %d chunks on %d tasks, %.0f tokens/s%n",
+          r.perplexity(), r.predictedTokens(), r.tokens(), 100 * r.oovRate(), r.chunks(), r.tasks(), r.tokensPerS());
+      if (r.singleChunkPpl() != null) {
+        System.out.printf("as a single chunk: perplexity %.2f over %d tokens; the %d chunk boundaries cost %+.2f%%%n",
+            r.singleChunkPpl(), r.singleChunkTokens(), r.chunks() - 1, 100 * r.boundaryCost());
+      }
+      String json = Json.line(r);
+      if (out != null) HadoopFs.writeAtomically(HadoopFs.location("--out", out), sc.hadoopConfiguration(), json + "\n");
+      System.out.println(json);
+    }
+    return AwdlmCommand.OK;
+  }
+
+  private int evaluateRun() {
     AwdlmConfig config = common.load();
     RunLayout layout = common.existingLayout(config);
     new Preflight().trained(layout);

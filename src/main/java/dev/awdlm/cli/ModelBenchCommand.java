@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
         "and the sgemm FLOP ceiling, all in this run:",
         "  small: emsize 200, nhid 400, 3 layers, bptt 35 (target >= 1500 tokens/s)",
         "  full:  emsize 400, nhid 1150, 3 layers, bptt 70, ~24M parameters (target >= 550 tokens/s)",
-        "JSON keys: small_tokens_per_s, full_tokens_per_s, stock_small_tokens_per_s, ceiling_gflops, ..."})
+        "Each size's stateful evaluation speed (10 streams, as evaluate runs it) is measured too (target >= 3x training).",
+        "JSON keys: small_tokens_per_s, full_tokens_per_s, small_eval_tokens_per_s, small_eval_vs_train,",
+        "stock_small_tokens_per_s, ceiling_gflops, ..."})
 final class ModelBenchCommand implements Callable<Integer> {
   static final int VOCAB = 10_000;
   static final int BATCH = 20;
@@ -60,10 +62,10 @@ final class ModelBenchCommand implements Callable<Integer> {
       if (!size.equals("small") && !size.equals("full")) throw new dev.awdlm.config.ConfigError("--sizes", size, "must be small or full");
     }
     if (sizes.contains("small")) {
-      ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);
+      ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
       TrainConfig smallTrain = train(config.train(), 35);
       double smallTps = measure("small", small, smallTrain, ceiling, result);
-      ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false);
+      ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false, ModelConfig.LSTM);
       MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB);
       double stockTps = ModelBench.trainingSpeed(stock, VOCAB, BATCH, 35, 2, seconds, 1).tokensPerSecond();
       System.out.printf("stock DL4J LSTM (200/400, 3 layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
@@ -71,7 +73,7 @@ final class ModelBenchCommand implements Callable<Integer> {
       result.put("stock_small_tokens_per_s", stockTps).put("small_vs_stock", smallTps / stockTps);
     }
     if (sizes.contains("full")) {
-      ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true);
+      ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
       measure("full", full, train(config.train(), 70), ceiling, result);
     }
     result.publish(HadoopFs.location("output.dir", config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
@@ -88,6 +90,10 @@ final class ModelBenchCommand implements Callable<Integer> {
         name, m.emsize(), m.nhid(), m.nlayers(), t.bptt(), net.numParams(), tps, gflops, 100 * gflops / ceiling);
     result.put(name + "_tokens_per_s", tps).put(name + "_parameters", net.numParams())
         .put(name + "_gflops", gflops).put(name + "_ceiling_fraction", gflops / ceiling);
+    double eval = ModelBench.evaluationSpeed(net, VOCAB, t.evalBatchSize(), t.bptt(), 2, seconds / 2, 2).tokensPerSecond();
+    System.out.printf("AWD-LSTM %s evaluation (%d streams, stateful, no dropout): %.0f tokens/s = %.2fx training (target >= 3x)%n",
+        name, t.evalBatchSize(), eval, eval / tps);
+    result.put(name + "_eval_tokens_per_s", eval).put(name + "_eval_vs_train", eval / tps);
     return tps;
   }
 

@@ -53,6 +53,23 @@ public final class ConfigLoader {
     return build(merged);
   }
 
+  /**
+   * The configuration a run saved with its model ({@link AwdlmConfig#json()}), so a model can be
+   * evaluated or warm-started with the tokenizer and sizes it was trained with.
+   *
+   * @param source the file the JSON came from, named in errors
+   */
+  public static AwdlmConfig fromJson(String json, String source) {
+    Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+    try {
+      Config saved = ConfigFactory.parseString(json, ConfigParseOptions.defaults().setOriginDescription(source));
+      rejectUnknownKeys(saved, reference, source);
+      return build(saved.withFallback(reference).resolve());
+    } catch (ConfigException e) {
+      throw new ConfigError("config", source, "is not a valid saved configuration: " + e.getMessage());
+    }
+  }
+
   static Config parseOverrides(List<String> overrides, Config reference) {
     Config result = ConfigFactory.empty();
     for (String override : overrides) {
@@ -114,7 +131,8 @@ public final class ConfigLoader {
         get(c, "model.emsize", c::getInt), get(c, "model.nhid", c::getInt), get(c, "model.nlayers", c::getInt),
         get(c, "model.dropout", c::getDouble), get(c, "model.dropouth", c::getDouble),
         get(c, "model.dropouti", c::getDouble), get(c, "model.dropoute", c::getDouble),
-        get(c, "model.wdrop", c::getDouble), get(c, "model.tied", c::getBoolean));
+        get(c, "model.wdrop", c::getDouble), get(c, "model.tied", c::getBoolean),
+        get(c, "model.kind", c::getString));
     TrainConfig train = new TrainConfig(
         get(c, "train.lr", c::getDouble), get(c, "train.clip", c::getDouble), get(c, "train.epochs", c::getInt),
         get(c, "train.batchSize", c::getInt), get(c, "train.evalBatchSize", c::getInt),

@@ -12,6 +12,9 @@ package dev.awdlm.config;
  * @param dropoute embedding (whole word) dropout
  * @param wdrop weight drop on the hidden-to-hidden matrices
  * @param tied share the embedding matrix with the decoder
+ * @param kind {@code awd-lstm} (awdlm's AWD-LSTM layer), or {@code lstm}: DL4J's stock LSTM stack
+ *     with Zaremba et al.'s dropout ({@code dropout} on every non-recurrent connection, a new mask per
+ *     step), the baseline of the ablation notebook
  */
 public record ModelConfig(
     int emsize,
@@ -22,7 +25,11 @@ public record ModelConfig(
     double dropouti,
     double dropoute,
     double wdrop,
-    boolean tied) {
+    boolean tied,
+    String kind) {
+
+  public static final String AWD_LSTM = "awd-lstm";
+  public static final String LSTM = "lstm";
 
   public ModelConfig {
     Check.positive("model.emsize", emsize);
@@ -33,6 +40,7 @@ public record ModelConfig(
     Check.probability("model.dropouti", dropouti);
     Check.probability("model.dropoute", dropoute);
     Check.probability("model.wdrop", wdrop);
+    if (!AWD_LSTM.equals(kind) && !LSTM.equals(kind)) throw new ConfigError("model.kind", kind, "must be awd-lstm or lstm");
   }
 
   /** Hidden size of LSTM layer {@code layer} (0-based); awd-lstm-lm shrinks the last one to emsize when tied. */

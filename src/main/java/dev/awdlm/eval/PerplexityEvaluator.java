@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Stateful perplexity over an eval split exported as consecutive time chunks: hidden state carries
- * from window to window and from file to file, in inference mode (no dropout).
+ * from window to window and from file to file, in inference mode (no dropout). Each row of the
+ * files is one contiguous chunk of the text and starts from a zero state.
  */
 public final class PerplexityEvaluator {
   /** Probabilities below this are clamped so one underflowed softmax entry cannot give infinity. */
@@ -19,24 +20,40 @@ public final class PerplexityEvaluator {
 
   private final int window;
 
-  /** @param window time steps per forward call (bounds the {@code [batch, vocab, window]} output) */
+  /** @param window time steps per forward call (bounds the {@code [rows, vocab, window]} output) */
   public PerplexityEvaluator(int window) {
     this.window = window;
   }
 
+  /** Every row of the files. */
   public Perplexity evaluate(MultiLayerNetwork net, List<Path> files, Configuration conf) {
+    return evaluate(net, files, conf, 0, Integer.MAX_VALUE);
+  }
+
+  /** Rows {@code [fromRow, toRow)} of every file (clipped to the rows there are), in file order. */
+  public Perplexity evaluate(MultiLayerNetwork net, List<Path> files, Configuration conf, int fromRow, int toRow) {
     net.rnnClearPreviousState();
     Perplexity total = new Perplexity(0, 0);
     try {
-      for (Path file : files) total = total.plus(evaluate(net, StreamExporter.read(file, conf)));
+      for (Path file : files) total = total.plus(evaluate(net, rows(StreamExporter.read(file, conf), fromRow, toRow)));
     } finally {
       net.rnnClearPreviousState();
     }
     return total;
   }
 
+  private static DataSet rows(DataSet ds, int fromRow, int toRow) {
+    long rows = ds.getFeatures().size(0);
+    int to = (int) Math.min(rows, toRow);
+    if (fromRow == 0 && to == rows) return ds;
+    if (fromRow >= to) throw new IllegalArgumentException("rows [" + fromRow + ", " + toRow + ") of a DataSet with " + rows);
+    return new DataSet(
+        ds.getFeatures().get(NDArrayIndex.interval(fromRow, to), NDArrayIndex.all(), NDArrayIndex.all()).dup('c'),
+        ds.getLabels().get(NDArrayIndex.interval(fromRow, to), NDArrayIndex.all(), NDArrayIndex.all()).dup('c'));
+  }
+
   /** Continues from the network's current recurrent state. */
-  Perplexity evaluate(MultiLayerNetwork net, DataSet ds) {
+  public Perplexity evaluate(MultiLayerNetwork net, DataSet ds) {
     INDArray features = ds.getFeatures();
     INDArray labels = ds.getLabels();
     long rows = features.size(0);

@@ -31,10 +31,16 @@ public final class LanguageModels {
 
   private LanguageModels() {}
 
+  /** The network {@code model.kind} names. */
+  public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize) {
+    return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize) : awdLstm(m, t, vocabSize);
+  }
+
   /**
    * Embedding, {@code nlayers} stock DL4J LSTMs and a softmax decoder, trained with truncated BPTT
-   * of {@code bptt} steps: the baseline {@code bench model} compares the AWD-LSTM with. Only
-   * {@code model.dropout} applies (as DL4J's per-step dropout on the decoder input).
+   * of {@code bptt} steps: the baseline {@code bench model} compares the AWD-LSTM with, and
+   * Zaremba et al.'s regularized LSTM in the ablation. Only {@code model.dropout} applies, as DL4J's
+   * dropout (a new mask per step) on the input of every LSTM layer and of the decoder.
    */
   public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize) {
     if (m.dropouth() > 0 || m.dropouti() > 0 || m.dropoute() > 0 || m.wdrop() > 0 || m.tied()) {
@@ -63,6 +69,8 @@ public final class LanguageModels {
           .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
           .forgetGateBiasInit(0)
           .dataFormat(RNNFormat.NCW)
+          // Zaremba et al.: dropout on the layer's input (a non-recurrent connection), a new mask per step
+          .dropOut(m.dropout() > 0 ? 1 - m.dropout() : 0)
           .weightInit(new WeightInitDistribution(new UniformDistribution(-a, a)))
           .build());
       in = h;

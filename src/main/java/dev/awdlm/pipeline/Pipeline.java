@@ -3,14 +3,17 @@ package dev.awdlm.pipeline;
 import dev.awdlm.batch.PrepareJob;
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.eval.DistributedEvaluator;
 import dev.awdlm.eval.Perplexity;
 import dev.awdlm.eval.RunEvaluation;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
+import dev.awdlm.report.BuildInfo;
 import dev.awdlm.report.ReportWriter;
 import dev.awdlm.report.RunReport;
 import dev.awdlm.train.TrainResult;
 import dev.awdlm.train.Trainer;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -26,27 +29,30 @@ public final class Pipeline {
     return evaluateAndReport(config, layout, sc);
   }
 
-  /** Evaluates a trained run on its valid and test splits and writes its report. */
+  /** Evaluates a trained run on its valid and test splits and writes its report set. */
   public static RunReport evaluateAndReport(AwdlmConfig config, RunLayout layout, JavaSparkContext sc) {
     Configuration conf = sc.hadoopConfiguration();
     PrepareStats prepared = PrepareJob.readStats(layout, conf);
     TrainResult trained = Trainer.readResult(layout, conf);
     long start = System.nanoTime();
-    sc.setJobDescription("evaluate valid and test");
-    RunEvaluation.Result eval = RunEvaluation.run(config, layout, conf);
-    sc.setJobDescription(null);
+    RunEvaluation.Result eval = RunEvaluation.run(config, layout, prepared, sc);
     double evalSeconds = (System.nanoTime() - start) / 1e9;
 
     Map<String, Double> wall = new LinkedHashMap<>();
     wall.put("prepare", prepared.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum());
     wall.put("train", trained.seconds());
     wall.put("evaluate", evalSeconds);
-    Perplexity valid = eval.valid();
-    Perplexity test = eval.test();
-    RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), Json.tree(config.json()), prepared, trained.parameters(),
-        trained.workers(), executors(sc), sc.defaultParallelism(), trained.epochs(), valid.perplexity(), valid.tokens(), test.perplexity(), test.tokens(), wall);
+    RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), BuildInfo.gitCommit(), Instant.now().toString(),
+        Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), executors(sc), sc.defaultParallelism(),
+        trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
+        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall);
     ReportWriter.write(layout, report, conf);
     return report;
+  }
+
+  static RunReport.Evaluation evaluation(DistributedEvaluator.Result r) {
+    Perplexity p = r.total();
+    return new RunReport.Evaluation(p.perplexity(), p.totalNll(), p.tokens(), r.chunks(), r.tasks(), r.tokensPerSecond());
   }
 
   /** Executor JVMs; the block-manager list includes the driver's, which in local mode is the only one. */

@@ -3,14 +3,94 @@ package dev.awdlm.report;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
+import dev.awdlm.train.EpochMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writes a run's report files atomically. */
+/**
+ * Writes a run's report set under {@code <run>/report/}: {@code report.json}, {@code epochs.csv},
+ * {@code report.html}, then {@code _SUCCESS}. Every file is written under a hidden temporary name
+ * and renamed into place, so a reader sees a whole file or none. {@code _SUCCESS} comes last and
+ * is removed first when a report is rewritten: readers that wait for it see a complete set. Only
+ * then are {@code <output.dir>/latest} and {@code <output.dir>/index.json} replaced.
+ */
 public final class ReportWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+  public static final String SUCCESS = "_SUCCESS";
+  public static final String LATEST = "latest";
+  public static final String INDEX = "index.json";
+  public static final String INDEX_SCHEMA = "awdlm.index/1";
 
   private ReportWriter() {}
 
+  /** One finished run in {@code index.json}. */
+  public record IndexEntry(String runId, String finishedAt, double validPpl, double testPpl, String report) {}
+
+  /** The content of {@code index.json}: every run under the output directory with a complete report. */
+  public record Index(String schema, String latest, List<IndexEntry> runs) {}
+
   public static void write(RunLayout layout, RunReport report, Configuration conf) {
+    Path dir = layout.reportDir();
+    Path success = new Path(dir, SUCCESS);
+    HadoopFs.deleteRecursively(success, conf);
     HadoopFs.writeAtomically(layout.report(), conf, Json.pretty(report));
+    HadoopFs.writeAtomically(new Path(dir, "epochs.csv"), conf, csv(report.epochs()));
+    Map<String, byte[]> charts = Charts.forEpochs(report.epochs());
+    HadoopFs.writeAtomically(new Path(dir, "report.html"), conf, ReportHtml.render(report, charts));
+    HadoopFs.writeAtomically(success, conf, "");
+    HadoopFs.writeAtomically(new Path(layout.outputDir(), LATEST), conf, layout.runId() + "\n");
+    Index index = index(layout.outputDir(), layout.runId(), conf);
+    HadoopFs.writeAtomically(new Path(layout.outputDir(), INDEX), conf, Json.pretty(index));
+    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), new Path(layout.outputDir(), INDEX));
+  }
+
+  /** The epoch rows, with the same column names as report.json. */
+  static String csv(List<EpochMetrics> epochs) {
+    StringBuilder b = new StringBuilder("epoch,lr,train_loss,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks\n");
+    for (EpochMetrics e : epochs) {
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d%n", e.epoch(), e.lr(), e.trainLoss(), e.trainPpl(),
+          e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks()));
+    }
+    return b.toString();
+  }
+
+  /**
+   * Rebuilt from the complete reports on disk rather than edited, so two runs finishing at once
+   * cannot drop each other's entry: whichever writes last lists both.
+   */
+  static Index index(Path outputDir, String latest, Configuration conf) {
+    FileSystem fs = HadoopFs.fs(outputDir, conf);
+    List<IndexEntry> runs = new ArrayList<>();
+    try {
+      for (FileStatus run : fs.listStatus(outputDir)) {
+        String name = run.getPath().getName();
+        if (!run.isDirectory() || name.startsWith(".") || name.startsWith("_")) continue;
+        Path reportDir = new Path(run.getPath(), "report");
+        if (!fs.exists(new Path(reportDir, SUCCESS))) continue;
+        Path json = new Path(reportDir, "report.json");
+        try {
+          RunReport r = Json.read(json, RunReport.class, conf);
+          runs.add(new IndexEntry(r.runId(), r.finishedAt(), r.validPpl(), r.testPpl(), fs.makeQualified(json).toString()));
+        } catch (RuntimeException e) {
+          LOG.warn("report: index: skipping {}: {}", json, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + outputDir, e);
+    }
+    runs.sort(Comparator.comparing(IndexEntry::finishedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(IndexEntry::runId));
+    return new Index(INDEX_SCHEMA, latest, runs);
   }
 }

@@ -9,14 +9,25 @@ import java.util.Map;
 /**
  * The content of {@code report.json}. {@link #SCHEMA} changes whenever a field changes meaning.
  *
+ * @param gitCommit commit of the awdlm build that wrote the report
+ * @param finishedAt when the report was written (ISO-8601, UTC)
  * @param config the effective configuration, as JSON
+ * @param data what prepare read and wrote ({@code prepare.json})
+ * @param workers parameter-averaging workers
  * @param executors executor JVMs registered when the report was written (1 in local mode)
  * @param cores Spark's default parallelism
+ * @param epochs one row per trained epoch
+ * @param asgdTriggerEpoch epoch after which NT-ASGD averaged the iterates (0: never)
+ * @param rollbacks divergence-guard rollbacks during training
+ * @param valid final validation evaluation of the saved model
+ * @param test final test evaluation of the saved model
  * @param wallSeconds wall time per stage
  */
 public record RunReport(
     String schema,
     String runId,
+    String gitCommit,
+    String finishedAt,
     JsonNode config,
     PrepareStats data,
     long parameters,
@@ -24,11 +35,22 @@ public record RunReport(
     int executors,
     int cores,
     List<EpochMetrics> epochs,
+    int asgdTriggerEpoch,
+    int rollbacks,
     double validPpl,
-    long validTokens,
     double testPpl,
-    long testTokens,
+    Evaluation valid,
+    Evaluation test,
     Map<String, Double> wallSeconds) {
 
-  public static final String SCHEMA = "awdlm.report/1";
+  public static final String SCHEMA = "awdlm.report/2";
+
+  /**
+   * One split's final evaluation.
+   *
+   * @param totalNll summed natural-log NLL
+   * @param chunks contiguous chunks of the split, each evaluated from a zero state
+   * @param tasks Spark tasks that evaluated them
+   */
+  public record Evaluation(double perplexity, double totalNll, long tokens, int chunks, int tasks, double tokensPerS) {}
 }

@@ -30,7 +30,8 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "dev.awdlm.batch.Segment",
       "dev.awdlm.batch.EncodedLine",
       "dev.awdlm.corpus.Utf8$Line",
-      "dev.awdlm.corpus.VocabularyBuilder$Summary");
+      "dev.awdlm.corpus.VocabularyBuilder$Summary",
+      "dev.awdlm.eval.Perplexity");
 
   private static final List<String> FIELD_SERIALIZED = List.of(
       "dev.awdlm.corpus.Vocabulary",

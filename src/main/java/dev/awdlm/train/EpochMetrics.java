@@ -4,7 +4,7 @@ package dev.awdlm.train;
 /**
  * One epoch of training, as reported.
  *
- * @param trainLoss per-token training loss of the last averaging round of the epoch (mean over workers)
+ * @param trainLoss per-token training loss, the mean over the epoch's averaging rounds (each a mean over workers)
  * @param valPpl stateful validation perplexity after the epoch
  * @param trainPpl exp(trainLoss): AR/TAR/L2 included, so above the pure NLL perplexity
  * @param tokensPerS predicted train tokens per second of training wall time

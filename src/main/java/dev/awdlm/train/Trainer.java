@@ -5,7 +5,9 @@ import dev.awdlm.batch.StreamExporter;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.eval.Perplexity;
-import dev.awdlm.eval.PerplexityEvaluator;
+import dev.awdlm.corpus.Vocabulary;
+import dev.awdlm.eval.DistributedEvaluator;
+import dev.awdlm.eval.SavedModel;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
@@ -20,7 +22,6 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ public final class Trainer {
       System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
     }
     sparkNet.setCollectTrainingStats(t.collectStats());
-    PerplexityEvaluator evaluator = new PerplexityEvaluator(t.bptt());
+    Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
     // One fitPaths call per averaging round, driven from here: the same Spark jobs dl4j-spark would
     // run inside one call, but the driver can report progress after each round and keep NT-ASGD's
     // average of the iterates.
@@ -125,7 +126,7 @@ public final class Trainer {
       double seconds = (System.nanoTime() - epochStart) / 1e9;
 
       sc.setJobDescription("validate epoch " + epoch + "/" + t.epochs());
-      Perplexity val = validate(sparkNet.getNetwork(), p.asgd, evaluator, validFiles, conf);
+      Perplexity val = validation.run(evaluated(sparkNet.getNetwork(), p.asgd));
       boolean averaged = p.asgd.average() != null;
       double trainLoss = lossSum / rounds;
       EpochMetrics m = new EpochMetrics(epoch, lr, trainLoss, Math.exp(trainLoss), val.perplexity(), seconds,
@@ -171,7 +172,8 @@ public final class Trainer {
     }
     // The model is the averaged iterate once NT-ASGD has triggered, as in awd-lstm-lm.
     MultiLayerNetwork trained = evaluated(sparkNet.getNetwork(), p.asgd);
-    HadoopFs.writeAtomically(layout.model(), conf, out -> ModelSerializer.writeModel(trained, out, true));
+    Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
+    SavedModel.write(layout.modelDir(), trained, vocab, config, layout.runId(), conf);
     TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(),
         p.trainSeconds, p.rollbacks, p.asgd.triggerEpoch(), p.epochs);
     HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
@@ -218,14 +220,14 @@ public final class Trainer {
         throw new ConfigError("--run-id", layout.runId(), "has checkpoints from an earlier train in "
             + layout.checkpoints() + "; continue it with --resume " + layout.runId());
       }
-      p.net = LanguageModels.awdLstm(config.model(), config.train(), prepared.vocabSize());
+      p.net = LanguageModels.of(config.model(), config.train(), prepared.vocabSize());
       p.firstEpochThisRun = 1;
       return p;
     }
     var loaded = Checkpoints.latest(layout, conf);
     if (loaded.isEmpty()) {
       LOG.warn("train: --resume {}: no complete checkpoint in {}; starting from epoch 1", layout.runId(), layout.checkpoints());
-      p.net = LanguageModels.awdLstm(config.model(), config.train(), prepared.vocabSize());
+      p.net = LanguageModels.of(config.model(), config.train(), prepared.vocabSize());
       p.firstEpochThisRun = 1;
       return p;
     }
@@ -282,9 +284,11 @@ public final class Trainer {
     return copy;
   }
 
-  private static Perplexity validate(MultiLayerNetwork net, NtAsgd asgd, PerplexityEvaluator evaluator, List<Path> files,
-      Configuration conf) {
-    return evaluator.evaluate(evaluated(net, asgd), files, conf);
+  /** Stateful validation perplexity, computed on the executors. */
+  private record Validation(JavaSparkContext sc, List<Path> files, int streams, int window) {
+    Perplexity run(MultiLayerNetwork net) {
+      return DistributedEvaluator.evaluate(sc, net, files, streams, window, sc.defaultParallelism()).total();
+    }
   }
 
   /** A seeded shuffle: each epoch visits the shards in a different, reproducible order. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awdlm.testing.CliRun;
 import dev.awdlm.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,31 +22,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The command line as a user meets it: help, exit codes, and bad config caught before Spark. */
 class AwdlmCommandTest {
 
-  /** Exit code plus what went to stdout and stderr. */
-  record Run(int code, String out, String err) {}
-
-  static Run awdlm(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int code = AwdlmCommand.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static CliRun awdlm(String... args) {
+    return CliRun.awdlm(args);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality"})
+  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality", "notebooks"})
   void everyCommandHasHelp(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
-    Run run = awdlm(args.toArray(String[]::new));
+    CliRun run = awdlm(args.toArray(String[]::new));
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("Usage: awdlm" + (command.isEmpty() ? "" : " " + command)), run.out());
     if (!command.isEmpty() && !command.equals("bench")) {
@@ -58,7 +44,7 @@ class AwdlmCommandTest {
   @Test
   void unknownCommandOrOptionIsAUsageError() {
     assertEquals(2, awdlm("fly").code());
-    Run run = awdlm("prepare", "--no-such-option");
+    CliRun run = awdlm("prepare", "--no-such-option");
     assertEquals(2, run.code());
     assertTrue(run.err().contains("--no-such-option"), run.err());
     assertEquals(2, awdlm().code());
@@ -67,7 +53,7 @@ class AwdlmCommandTest {
 
   @Test
   void versionIsPrinted() {
-    Run run = awdlm("--version");
+    CliRun run = awdlm("--version");
     assertEquals(0, run.code());
     assertTrue(run.out().startsWith("awdlm "), run.out());
   }
@@ -79,7 +65,7 @@ class AwdlmCommandTest {
     Path output = tmp.resolve("runs");
     String key = override.substring(0, override.indexOf('='));
     for (String command : List.of("pipeline", "prepare")) {
-      Run run = awdlm(command,
+      CliRun run = awdlm(command,
           "--set", "data.train=" + data.resolve("train.txt"),
           "--set", "data.valid=" + data.resolve("valid.txt"),
           "--set", "data.test=" + data.resolve("test.txt"),
@@ -96,7 +82,7 @@ class AwdlmCommandTest {
   void existingRunIdIsRefusedBeforeSpark(@TempDir Path tmp) throws Exception {
     Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
     Files.createDirectories(tmp.resolve("runs/r1"));
-    Run run = awdlm("prepare", "--set", "data.train=" + data.resolve("train.txt"),
+    CliRun run = awdlm("prepare", "--set", "data.train=" + data.resolve("train.txt"),
         "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
         "--output", tmp.resolve("runs").toString(), "--run-id", "r1");
     assertEquals(2, run.code());
@@ -106,13 +92,13 @@ class AwdlmCommandTest {
 
   @Test
   void trainWithoutRunIdOrUnpreparedRunIsAConfigError(@TempDir Path tmp) {
-    Run noId = awdlm("train", "--output", tmp.toString());
+    CliRun noId = awdlm("train", "--output", tmp.toString());
     assertEquals(2, noId.code());
     assertTrue(noId.err().contains("--run-id"), noId.err());
-    Run unprepared = awdlm("evaluate", "--output", tmp.toString(), "--run-id", "nothing-here");
+    CliRun unprepared = awdlm("evaluate", "--output", tmp.toString(), "--run-id", "nothing-here");
     assertEquals(2, unprepared.code());
     assertTrue(unprepared.err().contains("prepare.json is missing"), unprepared.err());
-    Run badId = awdlm("train", "--output", tmp.toString(), "--run-id", "../escape");
+    CliRun badId = awdlm("train", "--output", tmp.toString(), "--run-id", "../escape");
     assertEquals(2, badId.code());
     assertTrue(badId.err().contains("--run-id = '../escape'"), badId.err());
   }
@@ -120,7 +106,7 @@ class AwdlmCommandTest {
   @Test
   void defaultOutputIsRunsUnderTheWorkingDirectory() {
     // output.dir defaults to file:./runs, a relative file URI
-    Run r = awdlm("evaluate", "--run-id", "no-such-run-xyz");
+    CliRun r = awdlm("evaluate", "--run-id", "no-such-run-xyz");
     assertEquals(2, r.code(), r.err());
     String expected = "file:" + Path.of("runs", "no-such-run-xyz", "prepare.json").toAbsolutePath();
     assertTrue(r.err().contains(expected), r.err());

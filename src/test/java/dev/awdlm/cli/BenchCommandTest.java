@@ -19,7 +19,7 @@ class BenchCommandTest {
   @Test
   void prepareBenchPrintsAndWritesItsJson(@TempDir Path tmp) throws Exception {
     Path corpus = TestFiles.copyResource("corpus/tiny/train.txt", tmp.resolve("train.txt"));
-    AwdlmCommandTest.Run r = AwdlmCommandTest.awdlm("bench", "prepare", "--corpus", corpus.toString(),
+    dev.awdlm.testing.CliRun r = AwdlmCommandTest.awdlm("bench", "prepare", "--corpus", corpus.toString(),
         "--generated-mb", "1", "--work", tmp.resolve("work").toString(), "--cores", "1,2", "--repeats", "1",
         "--output", tmp.resolve("out").toUri().toString());
     assertEquals(0, r.code(), r.err());

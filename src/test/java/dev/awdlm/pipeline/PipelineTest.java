@@ -41,8 +41,15 @@ class PipelineTest {
     Configuration conf = sc.hadoopConfiguration();
     PrepareStats prepared = PrepareJob.readStats(layout, conf);
     // Perplexity is over every predicted token of the split, not DL4J's per-minibatch score.
-    assertEquals(prepared.splits().get("valid").predictedTokens(), report.validTokens());
-    assertEquals(prepared.splits().get("test").predictedTokens(), report.testTokens());
+    assertEquals(prepared.splits().get("valid").predictedTokens(), report.valid().tokens());
+    assertEquals(prepared.splits().get("test").predictedTokens(), report.test().tokens());
+    // Spread over executors, the chunks sum to what one process computes on the same files.
+    var model = dev.awdlm.eval.SavedModel.load("--model", tmp.resolve("runs/t1").toUri().toString(), conf);
+    var local = new dev.awdlm.eval.PerplexityEvaluator(config.train().bptt()).evaluate(model.net(),
+        dev.awdlm.io.HadoopFs.listFiles(layout.batches("valid"), ".bin", conf), conf);
+    assertEquals(local.totalNll(), report.valid().totalNll(), 1e-6 * local.totalNll());
+    assertEquals(prepared.splits().get("valid").streams(), report.valid().chunks());
+    assertEquals(2, report.valid().tasks());
     assertTrue(report.validPpl() > 1 && report.validPpl() < prepared.vocabSize(), "valid ppl " + report.validPpl());
     assertTrue(report.testPpl() > 1 && report.testPpl() < prepared.vocabSize(), "test ppl " + report.testPpl());
     assertEquals(2, report.workers());
@@ -53,6 +60,27 @@ class PipelineTest {
     RunReport reread = Json.read(new org.apache.hadoop.fs.Path(json.toUri()), RunReport.class, conf);
     assertEquals(report.validPpl(), reread.validPpl());
     String text = Files.readString(json);
-    assertTrue(text.contains("\"valid_ppl\"") && text.contains("\"vocab_size\""), text);
+    assertTrue(text.contains("\"valid_ppl\"") && text.contains("\"vocab_size\"") && text.contains("\"git_commit\""), text);
+    assertEquals(RunReport.SCHEMA, reread.schema());
+
+    Path reportDir = tmp.resolve("runs/t1/report");
+    List<String> csv = Files.readAllLines(reportDir.resolve("epochs.csv"));
+    assertEquals("epoch,lr,train_loss,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks", csv.get(0));
+    assertEquals(1 + report.epochs().size(), csv.size());
+    assertEquals(report.epochs().get(0).valPpl(), Double.parseDouble(csv.get(1).split(",")[4]));
+    String html = Files.readString(reportDir.resolve("report.html"));
+    assertEquals(3, html.split("src=\"data:image/png;base64,", -1).length - 1, "three embedded charts");
+    assertTrue(Files.exists(reportDir.resolve("_SUCCESS")));
+    try (var names = Files.list(reportDir)) {
+      assertEquals(List.of("_SUCCESS", "epochs.csv", "report.html", "report.json"),
+          names.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left");
+    }
+    assertEquals("t1", Files.readString(tmp.resolve("runs/latest")).trim());
+    var index = Json.read(new org.apache.hadoop.fs.Path(tmp.resolve("runs/index.json").toUri()),
+        dev.awdlm.report.ReportWriter.Index.class, conf);
+    assertEquals(1, index.runs().size());
+    assertEquals(report.testPpl(), index.runs().get(0).testPpl());
+    assertEquals(model.vocab().size(), prepared.vocabSize());
+    assertEquals("t1", model.runId());
   }
 }

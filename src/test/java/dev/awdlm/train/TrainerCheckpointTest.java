@@ -136,4 +136,30 @@ class TrainerCheckpointTest {
     assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(Trainer.MAX_ROLLBACKS + " rollbacks"), e.getMessage());
     assertFalse(Files.exists(run().resolve("model/model.zip")), "no model from a diverged run");
   }
+
+  @Test
+  void ntAsgdTriggersWhenValidationStallsAndTheAverageIsTheModel() throws Exception {
+    // SGD at a high rate overfits the tiny corpus within a few epochs, so validation stalls.
+    AwdlmConfig sgd = config("train.optimizer=sgd", "train.lr=20", "train.clip=0.25", "train.nonmono=1",
+        "train.epochs=6", "model.dropout=0");
+    TrainResult r = Trainer.train(sgd, sc, layout, prepared);
+    int trigger = r.asgdTriggerEpoch();
+    assertTrue(trigger > 1 && trigger < 6, "NT-ASGD triggered within the run, at epoch " + trigger);
+    List<Double> val = r.epochs().stream().map(EpochMetrics::valPpl).toList();
+    for (int e = 1; e <= trigger; e++) {
+      assertEquals(e == trigger, NtAsgd.shouldTrigger(val.subList(0, e - 1), val.get(e - 1), 1),
+          "the trigger is the first epoch whose validation is worse than the best before the last one: " + val);
+    }
+    for (EpochMetrics m : r.epochs()) assertEquals(m.epoch() > trigger, m.asgd(), "epoch " + m.epoch() + " validated averaged weights");
+
+    var conf = sc.hadoopConfiguration();
+    Checkpoints.Loaded last = Checkpoints.latest(layout, conf).orElseThrow();
+    assertEquals(trigger, last.state().asgdTriggerEpoch());
+    var model = dev.awdlm.eval.SavedModel.loadNetwork("model", layout.model(), conf);
+    assertEquals(last.asgdAverage(), model.params(), "the saved model is the running average, not the last iterate");
+    assertFalse(last.net().params().equals(model.params()), "the last iterate differs from the average");
+    var valFiles = dev.awdlm.io.HadoopFs.listFiles(layout.batches("valid"), dev.awdlm.batch.StreamExporter.SUFFIX, conf);
+    double modelPpl = new dev.awdlm.eval.PerplexityEvaluator(sgd.train().bptt()).evaluate(model, valFiles, conf).perplexity();
+    assertEquals(val.get(5), modelPpl, 1e-6 * modelPpl, "the last validation figure is the saved model's");
+  }
 }

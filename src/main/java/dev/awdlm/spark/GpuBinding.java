@@ -1,0 +1,64 @@
+package dev.awdlm.spark;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds ND4J in an executor JVM to the GPU Spark assigned it. With {@code
+ * spark.executor.resource.gpu.amount=1} and {@code spark.task.resource.gpu.amount=1} the executor
+ * owns one address, and every task it runs sees that same address in {@code
+ * TaskContext.resources()}. Without binding, ND4J's CUDA backend spreads threads over every GPU in
+ * the machine, so two executors on one host would share devices.
+ */
+public final class GpuBinding {
+  private static final Logger LOG = LoggerFactory.getLogger(GpuBinding.class);
+
+  /** Set in the executor JVM to the bound device index, so tasks and logs can see the binding. */
+  public static final String PROPERTY = "awdlm.gpu.device";
+
+  static final String CUDA_ENVIRONMENT = "org.nd4j.jita.conf.CudaEnvironment";
+
+  private GpuBinding() {}
+
+  /** The GPU index in Spark's resource map ({@code gpu} → addresses), if one was assigned. */
+  public static OptionalInt device(Map<String, ResourceInformation> resources) {
+    ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+    if (gpu == null || gpu.addresses().length == 0) return OptionalInt.empty();
+    String address = gpu.addresses()[0].trim();
+    try {
+      return OptionalInt.of(Integer.parseInt(address));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("GPU address '" + address + "' from Spark's discovery script is not a device index;"
+          + " conf/gpu-discovery.sh must print nvidia-smi indices", e);
+    }
+  }
+
+  /**
+   * Restricts ND4J's CUDA backend to the assigned device. Returns what was done, for the log:
+   * nothing without a GPU, a warning when a GPU was assigned but the backend is ND4J's CPU one.
+   */
+  public static String bind(Map<String, ResourceInformation> resources) {
+    OptionalInt device = device(resources);
+    if (device.isEmpty()) return "no GPU assigned: ND4J runs on the CPU backend's threads";
+    if (resources.get("gpu").addresses().length > 1) {
+      LOG.warn("gpu: executor has {} GPUs; awdlm trains one model per executor and uses only the first",
+          resources.get("gpu").addresses().length);
+    }
+    System.setProperty(PROPERTY, Integer.toString(device.getAsInt()));
+    try {
+      Class<?> env = Class.forName(CUDA_ENVIRONMENT);
+      Object configuration = env.getMethod("getConfiguration").invoke(env.getMethod("getInstance").invoke(null));
+      Method useDevice = configuration.getClass().getMethod("useDevice", Integer.class);
+      useDevice.invoke(configuration, device.getAsInt());
+      return "bound ND4J's CUDA backend to GPU " + device.getAsInt();
+    } catch (ClassNotFoundException e) {
+      return "GPU " + device.getAsInt() + " assigned, but this build has ND4J's CPU backend (build with -Pcuda)";
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot bind ND4J to GPU " + device.getAsInt() + ": " + e, e);
+    }
+  }
+}

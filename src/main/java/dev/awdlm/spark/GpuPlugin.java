@@ -1,0 +1,33 @@
+package dev.awdlm.spark;
+
+import java.util.Map;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code spark.plugins=dev.awdlm.spark.GpuPlugin}: binds each executor to its GPU when the executor
+ * starts. It has to be then, not inside a task: dl4j-spark builds the worker's network (and so
+ * allocates on a device) before any user code runs in the task.
+ */
+public final class GpuPlugin implements SparkPlugin {
+  private static final Logger LOG = LoggerFactory.getLogger(GpuPlugin.class);
+
+  @Override
+  public DriverPlugin driverPlugin() {
+    return null;
+  }
+
+  @Override
+  public ExecutorPlugin executorPlugin() {
+    return new ExecutorPlugin() {
+      @Override
+      public void init(PluginContext ctx, Map<String, String> extraConf) {
+        LOG.info("gpu: executor {}: {}", ctx.executorID(), GpuBinding.bind(ctx.resources()));
+      }
+    };
+  }
+}
