@@ -1,8 +1,14 @@
 package dev.awdlm.spark;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +29,32 @@ public final class GpuBinding {
   static final String CUDA_ENVIRONMENT = "org.nd4j.jita.conf.CudaEnvironment";
 
   private GpuBinding() {}
+
+  /**
+   * What every executor reports, one task per slot: the GPU address its task was assigned in
+   * {@code TaskContext.resources()} and the device ND4J was bound to at executor start. The driver
+   * logs it when GPU scheduling is on, so a misconfigured cluster shows up before training.
+   */
+  public static List<String> survey(JavaSparkContext sc) {
+    int slots = Math.max(1, sc.defaultParallelism());
+    List<Integer> tasks = new ArrayList<>();
+    for (int i = 0; i < slots; i++) tasks.add(i);
+    List<String> seen = sc.parallelize(tasks, slots).map(new TaskBinding()).collect();
+    return seen.stream().distinct().sorted().toList();
+  }
+
+  /** {@code executor 1: task GPU 0, ND4J bound to 0}; runs in the task. */
+  static final class TaskBinding implements Function<Integer, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String call(Integer ignored) {
+      TaskContext task = TaskContext.get();
+      String assigned = task.resources().get("gpu").map(r -> String.join(",", r.addresses())).getOrElse(() -> "none");
+      return "executor " + SparkEnv.get().executorId() + ": task GPU " + assigned + ", ND4J bound to "
+          + System.getProperty(PROPERTY, "none");
+    }
+  }
 
   /** The GPU index in Spark's resource map ({@code gpu} → addresses), if one was assigned. */
   public static OptionalInt device(Map<String, ResourceInformation> resources) {

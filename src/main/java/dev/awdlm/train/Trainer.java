@@ -76,6 +76,9 @@ public final class Trainer {
         })
         .rngSeed(t.seed())
         .build();
+    if (sc.getConf().contains("spark.task.resource.gpu.amount")) {
+      for (String line : dev.awdlm.spark.GpuBinding.survey(sc)) LOG.info("train: gpu: {}", line);
+    }
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
     if (t.collectStats()) {
       // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
