@@ -40,6 +40,14 @@ public final class PrepareJob {
   private PrepareJob() {}
 
   public static PrepareStats run(AwdlmConfig config, JavaSparkContext sc, RunLayout layout) {
+    return run(config, sc, layout, null);
+  }
+
+  /**
+   * @param vocabulary encode with this vocabulary (a champion's, for retraining) instead of
+   *     counting one on train; null to count
+   */
+  public static PrepareStats run(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, Vocabulary vocabulary) {
     Configuration conf = sc.hadoopConfiguration();
     if (HadoopFs.exists(layout.runDir(), conf)) {
       throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
@@ -48,7 +56,7 @@ public final class PrepareJob {
     Path staging = staged.runDir();
     HadoopFs.deleteRecursively(staging, conf); // leftover of a crashed attempt with this run id
     try {
-      PrepareStats stats = prepareInto(config, sc, staged);
+      PrepareStats stats = prepareInto(config, sc, staged, vocabulary);
       HadoopFs.publishDirectory(staging, layout.runDir(), conf);
       return stats;
     } catch (RuntimeException e) {
@@ -57,7 +65,7 @@ public final class PrepareJob {
     }
   }
 
-  private static PrepareStats prepareInto(AwdlmConfig config, JavaSparkContext sc, RunLayout out) {
+  private static PrepareStats prepareInto(AwdlmConfig config, JavaSparkContext sc, RunLayout out, Vocabulary given) {
     Configuration conf = sc.hadoopConfiguration();
     Map<String, Double> stageSeconds = new LinkedHashMap<>();
     Tokenizer tokenizer = Tokenizer.of(config.data());
@@ -69,11 +77,12 @@ public final class PrepareJob {
     long t0 = System.nanoTime();
     sc.setJobDescription("prepare: count vocabulary (train)");
     CorpusReader.Corpus train = reader.read(inputs.get("train"), partitions);
-    Vocabulary vocab = new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
+    Vocabulary vocab = given != null ? given : new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
         .build(train.lines().map(Utf8.Line::text), tokenizer);
     HadoopFs.writeAtomically(out.vocab(), conf, vocab.toTsv());
     stageSeconds.put("vocabulary", seconds(t0));
-    LOG.info("prepare: vocabulary: {} tokens from {} train file(s) in {} s", vocab.size(), inputs.get("train").size(),
+    LOG.info("prepare: vocabulary: {} tokens {} in {} s", vocab.size(),
+        given != null ? "given (not counted)" : "from " + inputs.get("train").size() + " train file(s)",
         String.format("%.1f", stageSeconds.get("vocabulary")));
 
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);

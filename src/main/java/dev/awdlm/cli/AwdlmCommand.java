@@ -20,13 +20,16 @@ import picocli.CommandLine;
       PipelineCommand.class,
       BenchCommand.class,
       NotebooksCommand.class,
+      RetrainCommand.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Exit codes: 0 ok, 2 usage or config error, 1 runtime failure."})
+    footer = {"", "Exit codes: 0 ok, 2 usage or config error, 3 registry locked (retrain), 1 runtime failure."})
 public final class AwdlmCommand implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
+  /** retrain: another retrain holds the registry's lease. */
+  public static final int LOCKED = 3;
   private static final Logger LOG = LoggerFactory.getLogger(AwdlmCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -49,6 +52,13 @@ public final class AwdlmCommand implements Runnable {
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof dev.awdlm.retrain.LockedException locked) {
+        err.println("awdlm " + cl.getCommandName() + ": " + locked.getMessage());
+        err.flush();
+        return LOCKED;
+      }
+    }
     ConfigError config = configError(e);
     if (config != null) {
       err.println("awdlm " + cl.getCommandName() + ": config error: " + config.getMessage());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "notebooks", mixinStandardHelpOptions = true,
     description = {"Regenerate notebooks-export/: the dropout-mask heatmaps (seconds) and the ablation on the",
         "config's corpus (Brown in conf/local.conf): no regularization vs Zaremba-style dropout vs full AWD-LSTM,",
-        "same layer sizes and epoch budget, trained through the real pipeline (about 25 minutes on 2 cores)."})
+        "same layer sizes and epoch budget, trained through the real pipeline (about 30 minutes on 2 cores)."})
 final class NotebooksCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -35,7 +35,7 @@ final class NotebooksCommand implements Callable<Integer> {
   @Option(names = "--masks-only", description = "Only the dropout-mask notebook (no training).")
   boolean masksOnly;
 
-  @Option(names = "--epochs", defaultValue = "12", description = "Epoch budget of each ablation run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "25", description = "Epoch budget of each ablation run (default ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--sample-every", defaultValue = "10",

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** The sections that belong to awdlm; a file may hold other helper keys (e.g. for substitutions). */
-  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output");
+  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain");
 
   private ConfigLoader() {}
 
@@ -144,11 +144,13 @@ public final class ConfigLoader {
         get(c, "train.prefetch", c::getInt), get(c, "train.repartition", c::getString),
         get(c, "train.collectStats", c::getBoolean));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
+    RetrainConfig retrain = new RetrainConfig(get(c, "retrain.epochs", c::getInt),
+        get(c, "retrain.minImprovement", c::getDouble), get(c, "retrain.leaseTtlSeconds", c::getInt));
 
     Config own = ConfigFactory.empty();
     for (String section : SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
-    return new AwdlmConfig(data, model, train, output, json, sha256(json));
+    return new AwdlmConfig(data, model, train, output, retrain, json, sha256(json));
   }
 
   /** A path list may also be written as one string. */

@@ -48,6 +48,15 @@ public final class Json {
     }
   }
 
+  /** Parses one JSON document (a line of a .jsonl file, say); {@code source} is named in errors. */
+  public static <T> T parse(String text, Class<T> type, String source) {
+    try {
+      return MAPPER.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(source + " holds invalid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Reads a JSON file written by {@link #pretty}; a malformed file is an error that names it. */
   public static <T> T read(Path file, Class<T> type, Configuration conf) {
     String text = HadoopFs.readUtf8(file, conf);

@@ -37,9 +37,18 @@ public final class Trainer {
   /** Rollbacks the divergence guard may make in one run before it gives up. */
   static final int MAX_ROLLBACKS = 3;
 
-  /** How {@code train} starts: fresh, or from the run's last complete checkpoint. */
-  public record Start(boolean resume, boolean force) {
-    public static final Start FRESH = new Start(false, false);
+  /**
+   * How {@code train} starts: fresh, or from the run's last complete checkpoint.
+   *
+   * @param warmStart parameters to start from instead of a random initialisation (a champion's,
+   *     for retraining); null for random. A checkpoint, when resuming, takes precedence.
+   */
+  public record Start(boolean resume, boolean force, INDArray warmStart) {
+    public static final Start FRESH = new Start(false, false, null);
+
+    public Start(boolean resume, boolean force) {
+      this(resume, force, null);
+    }
   }
 
   public static TrainResult train(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, PrepareStats prepared) {
@@ -223,14 +232,14 @@ public final class Trainer {
         throw new ConfigError("--run-id", layout.runId(), "has checkpoints from an earlier train in "
             + layout.checkpoints() + "; continue it with --resume " + layout.runId());
       }
-      p.net = LanguageModels.of(config.model(), config.train(), prepared.vocabSize());
+      p.net = initial(config, prepared, start);
       p.firstEpochThisRun = 1;
       return p;
     }
     var loaded = Checkpoints.latest(layout, conf);
     if (loaded.isEmpty()) {
       LOG.warn("train: --resume {}: no complete checkpoint in {}; starting from epoch 1", layout.runId(), layout.checkpoints());
-      p.net = LanguageModels.of(config.model(), config.train(), prepared.vocabSize());
+      p.net = initial(config, prepared, start);
       p.firstEpochThisRun = 1;
       return p;
     }
@@ -246,6 +255,20 @@ public final class Trainer {
     LOG.info("train: resuming from {} (epoch {} done, validation perplexity {})", c.dir(), p.epochsDone,
         p.valHistory.isEmpty() ? "-" : String.format("%.2f", p.valHistory.get(p.valHistory.size() - 1)));
     return p;
+  }
+
+  /** A new network for the config, with the warm-start parameters when there are some. */
+  private static MultiLayerNetwork initial(AwdlmConfig config, PrepareStats prepared, Start start) {
+    MultiLayerNetwork net = LanguageModels.of(config.model(), config.train(), prepared.vocabSize());
+    if (start.warmStart() != null) {
+      if (start.warmStart().length() != net.numParams()) {
+        throw new ConfigError("model", config.model().toString(), "has " + net.numParams() + " parameters, the warm-start model "
+            + start.warmStart().length() + ": the model config (or vocabulary) changed since the champion was trained");
+      }
+      net.setParams(start.warmStart());
+      LOG.info("train: warm start from the given parameters");
+    }
+    return net;
   }
 
   /**

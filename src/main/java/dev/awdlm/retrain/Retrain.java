@@ -1,0 +1,163 @@
+package dev.awdlm.retrain;
+
+import dev.awdlm.batch.PrepareJob;
+import dev.awdlm.batch.PrepareStats;
+import dev.awdlm.batch.StreamExporter;
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.eval.DistributedEvaluator;
+import dev.awdlm.eval.SavedModel;
+import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
+import dev.awdlm.io.RunLayout;
+import dev.awdlm.pipeline.Pipeline;
+import dev.awdlm.report.BuildInfo;
+import dev.awdlm.report.RunReport;
+import dev.awdlm.train.Trainer;
+import java.io.File;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scheduled retrain: under the registry's lease, prepare the new snapshot (with the champion's
+ * vocabulary), warm-start a challenger from the champion, evaluate both on the snapshot's held-out
+ * split, and promote the challenger only if it is better by {@code retrain.minImprovement}.
+ *
+ * <p>Every step can be repeated: a finished run id is a no-op; a crashed one resumes from what it
+ * left (prepared data, checkpoints, the model, the decision) or starts over with {@code restart}.
+ * The registry changes in one order, decision, pointer, history line, {@code _DONE}, and each step
+ * is idempotent, so a crash anywhere leaves it consistent and a rerun completes it.
+ */
+public final class Retrain {
+  private static final Logger LOG = LoggerFactory.getLogger(Retrain.class);
+
+  /**
+   * @param data a snapshot directory holding train.txt, valid.txt and test.txt
+   * @param restart discard what a crashed run with this id left and start it over
+   * @param rebuildVocab count a new vocabulary (the challenger then trains from scratch)
+   */
+  public record Request(String registry, String data, String runId, boolean restart, boolean rebuildVocab) {}
+
+  /** @param alreadyFinished the run id had finished before: nothing was done */
+  public record Outcome(Decision decision, boolean alreadyFinished) {}
+
+  private Retrain() {}
+
+  /**
+   * @param spark started only after the lease is held and the champion checked, so a locked
+   *     registry or a damaged champion costs no cluster allocation
+   */
+  public static Outcome run(File configFile, List<String> overrides, Request req, Configuration conf,
+      Supplier<JavaSparkContext> spark, String owner) {
+    AwdlmConfig base = ConfigLoader.load(configFile, overrides);
+    Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
+    RunLayout layout = registry.run(req.runId());
+    try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
+      if (HadoopFs.exists(registry.done(req.runId()), conf)) {
+        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
+        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
+        return new Outcome(d, true);
+      }
+      if (HadoopFs.exists(registry.decision(req.runId()), conf)) {
+        // Crashed after deciding: complete the registry update the decision calls for. Never start
+        // such a run over: its model may already be the champion.
+        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
+        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
+            req.restart() ? " (--restart does not apply to a decided run)" : "");
+        return new Outcome(record(registry, d, lease), false);
+      }
+      Optional<String> championId = registry.championId();
+      Optional<SavedModel> champion = registry.champion(); // a damaged champion stops us here, before any write
+      if (req.restart()) {
+        LOG.info("retrain: --restart: discarding what run {} left in {}", req.runId(), layout.runDir());
+        HadoopFs.deleteRecursively(layout.runDir(), conf);
+      }
+      boolean warm = champion.isPresent() && !req.rebuildVocab();
+      List<String> all = new ArrayList<>(overrides);
+      // Qualified, so the config (and its hash, which a resume checks) is the same however --data was written.
+      Path snapshot = HadoopFs.qualify(HadoopFs.location("--data", req.data()), conf);
+      for (String split : PrepareJob.SPLITS) all.add("data." + split + "=" + new Path(snapshot, split + ".txt"));
+      all.add("output.dir=" + registry.runs());
+      if (warm) all.add("train.epochs=" + base.retrain().epochs());
+      AwdlmConfig config = ConfigLoader.load(configFile, all);
+      for (String split : PrepareJob.SPLITS) HadoopFs.expandInputs("--data", config.data().paths(split), conf);
+
+      JavaSparkContext sc = spark.get();
+      PrepareStats prepared = HadoopFs.exists(layout.prepareStats(), conf)
+          ? PrepareJob.readStats(layout, conf)
+          : PrepareJob.run(config, sc, layout, warm ? champion.get().vocab() : null);
+      LOG.info(String.format("retrain: snapshot %s: %d train tokens, OOV %.2f%% with the %s vocabulary", req.data(),
+          prepared.splits().get("train").tokens(), 100 * prepared.splits().get("train").oovRate(), warm ? "champion's" : "new"));
+      if (!HadoopFs.exists(layout.model(), conf)) {
+        boolean resume = dev.awdlm.train.Checkpoints.any(layout, conf);
+        Trainer.train(config, sc, layout, prepared,
+            new Trainer.Start(resume, false, warm ? champion.get().net().params() : null));
+      }
+      RunReport report = Pipeline.evaluateAndReport(config, layout, sc);
+
+      Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
+      double challengerPpl = report.validPpl();
+      Double improvement = championPpl == null ? null : (championPpl - challengerPpl) / championPpl;
+      String verdict = championPpl == null ? "first"
+          : improvement >= config.retrain().minImprovement() ? "promoted" : "rejected";
+      Decision d = new Decision(req.runId(), Instant.now().toString(), verdict, championId.orElse(null), challengerPpl,
+          championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
+          prepared.splits().get("train").oovRate(), report.testPpl(), layout.report().toString(), BuildInfo.gitCommit());
+      lease.verify();
+      HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
+      return new Outcome(record(registry, d, lease), false);
+    }
+  }
+
+  /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
+  private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, RunLayout layout,
+      PrepareStats prepared, JavaSparkContext sc) {
+    Configuration conf = sc.hadoopConfiguration();
+    List<Path> files;
+    int streams;
+    if (sameVocabulary) {
+      files = HadoopFs.listFiles(layout.batches("valid"), StreamExporter.SUFFIX, conf);
+      streams = prepared.splits().get("valid").streams();
+    } else {
+      Path dir = new Path(layout.runDir(), "champion-valid");
+      HadoopFs.deleteRecursively(dir, conf);
+      streams = config.train().evalBatchSize();
+      PrepareJob.exportEval(champion.config(), champion.vocab(), "--data", config.data().valid(), streams, dir, sc);
+      files = HadoopFs.listFiles(dir, StreamExporter.SUFFIX, conf);
+    }
+    sc.setJobDescription("retrain: evaluate the champion");
+    double ppl = DistributedEvaluator.evaluate(sc, champion.net(), files, streams, config.train().bptt(), sc.defaultParallelism())
+        .total().perplexity();
+    sc.setJobDescription(null);
+    return ppl;
+  }
+
+  /** Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. */
+  private static Decision record(Registry registry, Decision d, Lease lease) {
+    lease.verify();
+    if (d.promoted()) {
+      registry.promote(d.runId());
+      LOG.info("retrain: promoted {} (validation perplexity {}{})", d.runId(), String.format("%.2f", d.challengerValPpl()),
+          d.championValPpl() == null ? ", first champion" : String.format(" against %.2f", d.championValPpl()));
+    } else {
+      LOG.info("retrain: {} not promoted: validation perplexity {} against the champion's {} (needs {}% better)", d.runId(),
+          String.format("%.2f", d.challengerValPpl()), String.format("%.2f", d.championValPpl()), 100 * d.minImprovement());
+    }
+    registry.appendHistory(d);
+    HadoopFs.writeAtomically(registry.done(d.runId()), registry.conf(), "");
+    return d;
+  }
+
+  /** For messages: the run id a scheduled run gets without --run-id. */
+  public static String scheduledRunId(java.time.LocalDate date) {
+    return date.toString();
+  }
+}
