@@ -27,7 +27,7 @@ class AwdlmCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality", "notebooks"})
+  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality", "notebooks", "retrain"})
   void everyCommandHasHelp(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");

@@ -73,6 +73,10 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "model.dropout=1.5     | model.dropout",
+      "model.kind=gru        | model.kind",
+      "retrain.epochs=0      | retrain.epochs",
+      "retrain.minImprovement=1.5 | retrain.minImprovement",
+      "retrain.leaseTtlSeconds=0 | retrain.leaseTtlSeconds",
       "model.dropout=-0.1    | model.dropout",
       "model.wdrop=1         | model.wdrop",
       "model.dropoute=1.0    | model.dropoute",

@@ -45,7 +45,7 @@ class JobsScriptsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prepare", "train", "evaluate", "pipeline", "bench"})
+  @ValueSource(strings = {"prepare", "train", "evaluate", "pipeline", "bench", "notebooks", "retrain"})
   void everyCommandHasHelp(String command) {
     Processes.Result r = run("jobs/awdlm", command, "--help");
     assertEquals(0, r.exitCode(), r.describe());
@@ -70,6 +70,24 @@ class JobsScriptsIT {
     assertTrue(r.output().contains(key) && r.output().contains(value), "message names key and value: " + r.describe());
     assertFalse(r.output().contains("SparkContext"), "no Spark context may start: " + r.describe());
     assertFalse(Files.exists(out), "nothing may be written");
+  }
+
+  @Test
+  void retrainWrapperChecksItsArgumentsAndTheSchedulingExamplesUseIt() throws IOException {
+    Processes.Result missing = run("jobs/retrain", "--registry", "hdfs:///models/awdlm");
+    assertEquals(2, missing.exitCode(), missing.describe());
+    assertTrue(missing.output().contains("--registry and --data are required"), missing.describe());
+    Processes.Result badDate = run("jobs/retrain", "--registry", "r", "--data", "d", "--date", "yesterday");
+    assertEquals(2, badDate.exitCode(), badDate.describe());
+    assertTrue(badDate.output().contains("'yesterday' is not YYYY-MM-DD"), badDate.describe());
+
+    String crontab = Files.readString(TestFiles.projectDir().resolve("jobs/cron/awdlm-retrain.crontab"));
+    assertTrue(crontab.contains("jobs/retrain --registry") && crontab.contains("--data"), crontab);
+    Path dag = TestFiles.projectDir().resolve("jobs/airflow/awdlm_retrain_dag.py");
+    Processes.Result parsed = run("python3", "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", dag.toString());
+    assertEquals(0, parsed.exitCode(), "the DAG is valid Python: " + parsed.describe());
+    String text = Files.readString(dag);
+    assertTrue(text.contains("SparkSubmitOperator") && text.contains("\"retrain\"") && text.contains("{{ ds }}"), text);
   }
 
   @Test
