@@ -43,6 +43,10 @@ final class NotebooksCommand implements Callable<Integer> {
           + " overfits within the budget (default ${DEFAULT-VALUE}).")
   int sampleEvery;
 
+  @Option(names = "--continue", paramLabel = "STAMP",
+      description = "Continue an interrupted ablation: reuse the finished runs <output.dir>/ablation-*-STAMP.")
+  String stamp;
+
   @Override
   public Integer call() {
     if (epochs < 2) throw new ConfigError("--epochs", epochs, "must be >= 2 to show a curve");
@@ -54,7 +58,7 @@ final class NotebooksCommand implements Callable<Integer> {
     AwdlmConfig config = common.load();
     Configuration hadoop = SparkSessions.hadoopConfiguration();
     List<org.apache.hadoop.fs.Path> train = HadoopFs.expandInputs("data.train", config.data().train(), hadoop);
-    String stamp = CommonOptions.newRunId();
+    String stamp = this.stamp != null ? this.stamp : CommonOptions.newRunId();
     org.apache.hadoop.fs.Path runs = HadoopFs.location("output.dir", config.output().dir());
     org.apache.hadoop.fs.Path subset = new org.apache.hadoop.fs.Path(runs, "ablation-data-" + stamp + "/train.txt");
     HadoopFs.writeAtomically(subset, hadoop, everyKthLine(train, sampleEvery, hadoop));

@@ -65,7 +65,8 @@ public final class AblationNotebook {
   /**
    * @param config the corpus (data.*) and the shared model size and optimiser; the variants override regularization
    * @param shared overrides every variant gets (model size, epochs, ...)
-   * @param runs where the three runs are written ({@code <runs>/ablation-<id>-<stamp>})
+   * @param runs where the three runs are written ({@code <runs>/ablation-<id>-<stamp>}); a run
+   *     with a finished report there is reused, so an interrupted generation can be continued
    */
   public static void write(Path dir, File config, List<String> shared, String runs, String stamp, JavaSparkContext sc) {
     List<Outcome> outcomes = new ArrayList<>();
@@ -75,6 +76,13 @@ public final class AblationNotebook {
       overrides.add("output.dir=" + runs);
       AwdlmConfig c = ConfigLoader.load(config, overrides);
       RunLayout layout = RunLayout.of(HadoopFs.location("output.dir", runs), "ablation-" + v.id() + "-" + stamp);
+      var conf = sc.hadoopConfiguration();
+      if (HadoopFs.exists(new org.apache.hadoop.fs.Path(layout.reportDir(), dev.awdlm.report.ReportWriter.SUCCESS), conf)) {
+        LOG.info("ablation: {}: reusing the finished run {}", v.title(), layout.runDir());
+        outcomes.add(new Outcome(v, dev.awdlm.io.Json.read(layout.report(), RunReport.class, conf)));
+        continue;
+      }
+      HadoopFs.deleteRecursively(layout.runDir(), conf); // an interrupted attempt: run it again
       LOG.info("ablation: {} -> {}", v.title(), layout.runDir());
       outcomes.add(new Outcome(v, Pipeline.run(c, layout, sc)));
     }

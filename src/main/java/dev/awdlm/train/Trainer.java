@@ -118,7 +118,8 @@ public final class Trainer {
         List<String> batch = order.subList(round * perRound, Math.min(order.size(), (round + 1) * perRound));
         sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + (round + 1) + "/" + rounds);
         sparkNet.fitPaths(sc.parallelize(batch, Math.min(workers, batch.size())));
-        double loss = sparkNet.getScore(); // per-token training loss (NLL + AR + TAR + L2)
+        // per-token training loss (NLL + AR + TAR + L2)
+        double loss = sparkNet.getScore() / LanguageModels.scorePerToken(config.model(), t);
         if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.getNetwork().params().sumNumber().doubleValue())) {
           diverged = true;
           break;

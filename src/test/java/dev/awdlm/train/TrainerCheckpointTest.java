@@ -162,4 +162,14 @@ class TrainerCheckpointTest {
     double modelPpl = new dev.awdlm.eval.PerplexityEvaluator(sgd.train().bptt()).evaluate(model, valFiles, conf).perplexity();
     assertEquals(val.get(5), modelPpl, 1e-6 * modelPpl, "the last validation figure is the saved model's");
   }
+
+  @Test
+  void theStockLstmBaselineTrainsThroughTheSameLoopWithAPerTokenLoss() {
+    // DL4J's RnnOutputLayer sums its score over a segment's steps; the trainer reports per token.
+    TrainResult r = Trainer.train(config("model.kind=lstm", "model.tied=false", "train.epochs=1"), sc, layout, prepared);
+    EpochMetrics m = r.epochs().get(0);
+    assertTrue(m.trainLoss() > 1 && m.trainLoss() < Math.log(prepared.vocabSize()) + 1, "per-token loss: " + m.trainLoss());
+    assertTrue(Double.isFinite(m.trainPpl()) && Double.isFinite(m.valPpl()), m.toString());
+    assertTrue(Math.abs(Math.log(m.trainPpl()) - Math.log(m.valPpl())) < 1.5, "train and validation on one scale: " + m);
+  }
 }
