@@ -57,7 +57,12 @@ class PipelineIT {
       double ppl = json.get(key).asDouble();
       assertTrue(Double.isFinite(ppl) && ppl > 1 && ppl < vocab, key + " = " + ppl + " (vocabulary " + vocab + ")");
     }
-    assertTrue(json.get("valid_tokens").asLong() > 1000, json.toString());
+    assertTrue(json.get("valid").get("tokens").asLong() > 1000, json.toString());
+    assertEquals(2, json.get("valid").get("tasks").asInt(), "evaluated on both executors: " + json);
+    for (String f : new String[] {"report.html", "epochs.csv", "_SUCCESS"}) {
+      assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/it-1/report/" + f)), f + " in HDFS");
+    }
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/index.json")) && fs.exists(new org.apache.hadoop.fs.Path("/runs/latest")));
     // Two epochs on two executor JVMs: validation improves, and every epoch was checkpointed in HDFS.
     JsonNode epochs = json.get("epochs");
     assertEquals(2, epochs.size(), json.toString());
