@@ -155,9 +155,4 @@ public final class Retrain {
     HadoopFs.writeAtomically(registry.done(d.runId()), registry.conf(), "");
     return d;
   }
-
-  /** For messages: the run id a scheduled run gets without --run-id. */
-  public static String scheduledRunId(java.time.LocalDate date) {
-    return date.toString();
-  }
 }
