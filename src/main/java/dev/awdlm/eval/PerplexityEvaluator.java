@@ -4,6 +4,7 @@ import dev.awdlm.batch.StreamExporter;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import dev.awdlm.model.AwdLstmLayerImpl;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -59,9 +60,15 @@ public final class PerplexityEvaluator {
     long rows = features.size(0);
     long length = features.size(2);
     double nll = 0;
+    AwdLstmLayerImpl awd = net.getnLayers() == 1 && net.getLayer(0) instanceof AwdLstmLayerImpl a ? a : null;
     for (long t0 = 0; t0 < length; t0 += window) {
       long t1 = Math.min(length, t0 + window);
       INDArray in = features.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c');
+      if (awd != null) {
+        // The AWD-LSTM layer scores the labels itself, without materialising probabilities.
+        nll += awd.scoreTimeStep(in, labels.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c'));
+        continue;
+      }
       INDArray probs = net.rnnTimeStep(in);
       for (long b = 0; b < rows; b++) {
         for (long t = t0; t < t1; t++) {

@@ -153,6 +153,21 @@ public final class AwdLstmCore {
    */
   public Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
       int[] labels) {
+    return forward(params, tokens, steps, batch, initial, masks, labels, true);
+  }
+
+  /**
+   * Evaluation's pass: the summed NLL of {@code labels} and the final state, without normalising
+   * the probabilities or computing AR/TAR. Perplexity needs only {@code log sum exp(z) - z_label}
+   * per token, and the skipped full passes over the {@code [T*B, V]} output are a large share of
+   * an inference-only forward.
+   */
+  public Pass score(Map<String, INDArray> params, int[] tokens, int[] labels, int steps, int batch, State initial) {
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, false);
+  }
+
+  private Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
+      int[] labels, boolean full) {
     INDArray embedding = params.get(EMBEDDING);
     DataType type = embedding.dataType();
     int n = steps * batch;
@@ -197,14 +212,17 @@ public final class AwdLstmCore {
     if (labels != null) for (int i = 0; i < n; i++) shifted[i] = logits.getDouble(i, labels[i]);
     Transforms.exp(logits, false);
     INDArray sums = logits.sum(1);
-    logits.diviColumnVector(sums);
-    pass.probabilities = logits;
+    if (full) {
+      logits.diviColumnVector(sums);
+      pass.probabilities = logits;
+    }
     if (labels != null) {
       double nll = 0;
       for (int i = 0; i < n; i++) nll += Math.log(sums.getDouble(i)) - shifted[i];
       pass.nllSum = nll;
     }
 
+    if (!full) return pass;
     if (spec.alpha() > 0) {
       double norm = dropped.norm2Number().doubleValue();
       pass.ar = spec.alpha() * norm * norm / dropped.length();

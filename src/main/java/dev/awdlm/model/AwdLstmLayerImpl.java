@@ -147,6 +147,22 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     return out;
   }
 
+  /**
+   * Summed NLL of the next tokens {@code labels} ({@code [B, 1, T]} ids) for {@code input}, in
+   * inference mode, continuing from and updating the same state as {@link #rnnTimeStep}. No
+   * probabilities are materialised: this is the path perplexity evaluation takes.
+   */
+  public double scoreTimeStep(INDArray input, INDArray labels) {
+    int batch = (int) input.size(0);
+    int steps = (int) input.size(2);
+    AwdLstmCore.State start = previous != null && previous.batch() == batch ? previous : AwdLstmCore.State.zeros(spec(), batch, dataType);
+    try (MemoryWorkspace ignored = workspace()) {
+      AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start);
+      previous = detached(pass.last());
+      return pass.nllSum();
+    }
+  }
+
   @Override
   public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
       LayerWorkspaceMgr workspaceMgr) {
