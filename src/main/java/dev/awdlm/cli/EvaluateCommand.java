@@ -47,7 +47,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (model == null && data.isEmpty()) return evaluateRun();
+    if (model == null && data.isEmpty()) {
+      if (chunks != null || out != null) {
+        throw new ConfigError(chunks != null ? "--chunks" : "--out", "applies to --model/--data; --run-id evaluates with the run's own layout");
+      }
+      return evaluateRun();
+    }
     if (model == null || data.isEmpty()) throw new ConfigError(model == null ? "--model" : "--data", "--model and --data go together");
     if (common.runId != null) throw new ConfigError("--run-id", common.runId, "evaluates a run; it cannot be combined with --model");
     if (chunks != null && chunks < 1) throw new ConfigError("--chunks", chunks, "must be >= 1");
