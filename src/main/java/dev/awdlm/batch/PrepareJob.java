@@ -92,9 +92,7 @@ public final class PrepareJob {
       long t = System.nanoTime();
       sc.setJobDescription("prepare: encode and export " + split);
       CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read(inputs.get(split), partitions);
-      JavaRDD<EncodedLine> encoded = corpus.lines()
-          .map(line -> new EncodedLine(vocabB.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
       try {
         int rows = split.equals("train") ? config.train().batchSize() : config.train().evalBatchSize();
         splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab.unkId(), out.batches(split), confB, conf));
@@ -129,15 +127,20 @@ public final class PrepareJob {
     CorpusReader.Corpus corpus = new CorpusReader(sc).read(files, partitions);
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
     Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
-    JavaRDD<EncodedLine> encoded = corpus.lines()
-        .map(line -> new EncodedLine(vocabB.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
     try {
       HadoopFs.mkdirs(dir, conf);
       return exportSplit(config, key, "eval", rows, corpus, encoded, vocab.unkId(), dir, confB, conf);
     } finally {
       encoded.unpersist(false);
     }
+  }
+
+  /** The corpus's lines as vocabulary ids, kept: the export reads them twice (sizes, then tokens). */
+  private static JavaRDD<EncodedLine> encode(CorpusReader.Corpus corpus, Broadcast<Vocabulary> vocab, Tokenizer tokenizer) {
+    return corpus.lines()
+        .map(line -> new EncodedLine(vocab.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String key, String split, int rows,

@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
     AwdlmConfig config = common.load();
     var hadoop = SparkSessions.hadoopConfiguration();
     SavedModel saved = SavedModel.load("--model", model, hadoop);
-    for (String d : data) HadoopFs.expandInputs("--data", List.of(d), hadoop);
+    HadoopFs.expandInputs("--data", data, hadoop); // a missing path fails here, before Spark starts
     try (SparkSession spark = SparkSessions.getOrCreate()) {
       JavaSparkContext sc = SparkSessions.context(spark);
       int n = chunks != null ? chunks : Math.max(saved.config().train().evalBatchSize(), sc.defaultParallelism());

@@ -133,10 +133,6 @@ public final class Lease implements AutoCloseable {
     }
   }
 
-  public String owner() {
-    return owner;
-  }
-
   @Override
   public void close() {
     renewer.shutdownNow();

@@ -36,10 +36,6 @@ public final class Registry {
     return conf;
   }
 
-  public Path root() {
-    return root;
-  }
-
   public Path runs() {
     return new Path(root, "runs");
   }
@@ -76,9 +72,9 @@ public final class Registry {
     return Optional.of(id);
   }
 
-  /** The champion, loaded and checked; a damaged one is a {@link ConfigError} that names the file. */
-  public Optional<SavedModel> champion() {
-    return championId().map(id -> SavedModel.load("--registry", run(id).modelDir().toString(), conf));
+  /** Run {@code id}'s model, loaded and checked; a damaged one is a {@link ConfigError} that names the file. */
+  public SavedModel model(String id) {
+    return SavedModel.load("--registry", run(id).modelDir().toString(), conf);
   }
 
   /** The promotion: one atomic replace of the pointer. */
@@ -88,9 +84,12 @@ public final class Registry {
 
   /** Every finished retrain, oldest first. */
   public List<Decision> history() {
+    return HadoopFs.exists(historyFile(), conf) ? parse(HadoopFs.readUtf8(historyFile(), conf)) : List.of();
+  }
+
+  private List<Decision> parse(String jsonl) {
     List<Decision> out = new ArrayList<>();
-    if (!HadoopFs.exists(historyFile(), conf)) return out;
-    for (String line : HadoopFs.readUtf8(historyFile(), conf).split("\n")) {
+    for (String line : jsonl.split("\n")) {
       if (!line.isBlank()) out.add(Json.parse(line, Decision.class, historyFile().toString()));
     }
     return out;
@@ -103,7 +102,7 @@ public final class Registry {
    */
   public void appendHistory(Decision d) {
     String existing = HadoopFs.exists(historyFile(), conf) ? HadoopFs.readUtf8(historyFile(), conf) : "";
-    for (Decision e : history()) {
+    for (Decision e : parse(existing)) {
       if (e.runId().equals(d.runId())) return;
     }
     HadoopFs.writeAtomically(historyFile(), conf, existing + Json.line(d) + "\n");

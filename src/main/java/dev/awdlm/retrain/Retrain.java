@@ -75,7 +75,7 @@ public final class Retrain {
         return new Outcome(record(registry, d, lease), false);
       }
       Optional<String> championId = registry.championId();
-      Optional<SavedModel> champion = registry.champion(); // a damaged champion stops us here, before any write
+      Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
       if (req.restart()) {
         LOG.info("retrain: --restart: discarding what run {} left in {}", req.runId(), layout.runDir());
         HadoopFs.deleteRecursively(layout.runDir(), conf);
