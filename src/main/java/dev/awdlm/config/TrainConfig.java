@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param repartition {@code auto}, {@code always} or {@code never}: whether dl4j-spark spreads a
  *     round's DataSets evenly over the workers
  * @param collectStats collect dl4j-spark's training statistics and write them with the run
+ * @param lrScaling {@code none}, or {@code linear}: multiply the learning rate by the number of
+ *     workers, because averaging K workers' parameters applies 1/K of each worker's update
  */
 public record TrainConfig(
     double lr,
@@ -44,9 +46,11 @@ public record TrainConfig(
     int averagingFrequency,
     int prefetch,
     String repartition,
-    boolean collectStats) {
+    boolean collectStats,
+    String lrScaling) {
 
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
+  public static final java.util.Set<String> LR_SCALING = java.util.Set.of("none", "linear");
 
   /** The optimisers awd-lstm-lm offers. */
   public enum Optimizer {
@@ -82,11 +86,15 @@ public record TrainConfig(
     Check.positive("train.averagingFrequency", averagingFrequency);
     Check.nonNegative("train.prefetch", prefetch);
     if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
+    if (!LR_SCALING.contains(lrScaling)) throw new ConfigError("train.lrScaling", lrScaling, "must be one of none, linear");
   }
 
-  /** Learning rate in force for a 1-based epoch after the {@code when} decays. */
-  public double learningRate(int epoch) {
-    double rate = lr;
+  /**
+   * Learning rate in force for a 1-based epoch after the {@code when} decays, for {@code workers}
+   * parameter-averaging workers.
+   */
+  public double learningRate(int epoch, int workers) {
+    double rate = lrScaling.equals("linear") ? lr * workers : lr;
     for (int decayAfter : when) {
       if (epoch > decayAfter) rate /= 10;
     }

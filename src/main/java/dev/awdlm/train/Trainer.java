@@ -108,7 +108,7 @@ public final class Trainer {
     long runStart = System.nanoTime();
     int epoch = p.epochsDone + 1;
     while (epoch <= t.epochs()) {
-      double lr = t.learningRate(epoch) * p.lrScale;
+      double lr = t.learningRate(epoch, workers) * p.lrScale;
       sparkNet.getNetwork().setLearningRate(lr);
       List<String> order = shuffled(trainFiles, t.seed() + epoch);
       long epochStart = System.nanoTime();

@@ -89,6 +89,7 @@ class ConfigLoaderTest {
       "train.optimizer=rmsprop | train.optimizer",
       "train.epochs=many     | train.epochs",
       "train.when=0          | train.when",
+      "train.lrScaling=sqrt  | train.lrScaling",
       "data.vocabSize=1      | data.vocabSize",
       "data.tokenizer=bpe    | data.tokenizer",
       "model.hidden=3        | model.hidden",
@@ -137,9 +138,18 @@ class ConfigLoaderTest {
   @Test
   void learningRateDecaysAfterWhenEpochs() {
     TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2, 4]")).train();
-    assertEquals(30, t.learningRate(1));
-    assertEquals(30, t.learningRate(2));
-    assertEquals(3, t.learningRate(3), 1e-12);
-    assertEquals(0.3, t.learningRate(5), 1e-12);
+    assertEquals(30, t.learningRate(1, 2));
+    assertEquals(30, t.learningRate(2, 2));
+    assertEquals(3, t.learningRate(3, 2), 1e-12);
+    assertEquals(0.3, t.learningRate(5, 2), 1e-12);
+  }
+
+  @Test
+  void linearLrScalingMultipliesByTheWorkersBeforeTheDecays() {
+    TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2]", "train.lrScaling=linear")).train();
+    assertEquals(30, t.learningRate(1, 1));
+    assertEquals(60, t.learningRate(1, 2));
+    assertEquals(6, t.learningRate(3, 2), 1e-12);
+    assertEquals(12, t.learningRate(3, 4), 1e-12);
   }
 }

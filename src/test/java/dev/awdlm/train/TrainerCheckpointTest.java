@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -119,6 +121,16 @@ class TrainerCheckpointTest {
     assertTrue(e.getMessage().contains("--force") && e.getMessage().contains("epoch-0001"), e.getMessage());
     TrainResult forced = Trainer.train(changed, sc, layout, prepared, new Trainer.Start(true, true));
     assertEquals(0.02, forced.epochs().get(1).lr(), 1e-12);
+  }
+
+  @Test
+  void linearLrScalingTrainsTwoWorkersAtTwiceTheRate() throws Exception {
+    TrainResult r = Trainer.train(config("train.epochs=1", "train.optimizer=sgd", "train.lr=0.5", "train.lrScaling=linear"),
+        sc, layout, prepared);
+    assertEquals(2, r.workers());
+    assertEquals(1.0, r.epochs().get(0).lr(), 1e-12);
+    MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(run().resolve("model/model.zip").toFile(), false);
+    assertEquals(1.0, saved.getLearningRate(0), 1e-12, "the rate the updater used, saved with the model");
   }
 
   @Test
