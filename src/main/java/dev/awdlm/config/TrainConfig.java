@@ -25,8 +25,10 @@ import java.util.Locale;
  * @param repartition {@code auto}, {@code always} or {@code never}: whether dl4j-spark spreads a
  *     round's DataSets evenly over the workers
  * @param collectStats collect dl4j-spark's training statistics and write them with the run
- * @param lrScaling {@code none}, or {@code linear}: multiply the learning rate by the number of
- *     workers, because averaging K workers' parameters applies 1/K of each worker's update
+ * @param lrScaling {@code none}; {@code linear}: multiply the learning rate by the number of
+ *     workers, because averaging K workers' parameters applies 1/K of each worker's update; or
+ *     {@code linear-capped}: the same, but never above {@code lr}, the rate a single worker's steps
+ *     are known to take
  */
 public record TrainConfig(
     double lr,
@@ -50,7 +52,7 @@ public record TrainConfig(
     String lrScaling) {
 
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
-  public static final java.util.Set<String> LR_SCALING = java.util.Set.of("none", "linear");
+  public static final java.util.Set<String> LR_SCALING = java.util.Set.of("none", "linear", "linear-capped");
 
   /** The optimisers awd-lstm-lm offers. */
   public enum Optimizer {
@@ -86,7 +88,7 @@ public record TrainConfig(
     Check.positive("train.averagingFrequency", averagingFrequency);
     Check.nonNegative("train.prefetch", prefetch);
     if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
-    if (!LR_SCALING.contains(lrScaling)) throw new ConfigError("train.lrScaling", lrScaling, "must be one of none, linear");
+    if (!LR_SCALING.contains(lrScaling)) throw new ConfigError("train.lrScaling", lrScaling, "must be one of none, linear, linear-capped");
   }
 
   /**
@@ -94,10 +96,14 @@ public record TrainConfig(
    * parameter-averaging workers.
    */
   public double learningRate(int epoch, int workers) {
-    double rate = lrScaling.equals("linear") ? lr * workers : lr;
+    double rate = lr;
     for (int decayAfter : when) {
       if (epoch > decayAfter) rate /= 10;
     }
-    return rate;
+    return switch (lrScaling) {
+      case "linear" -> rate * workers;
+      case "linear-capped" -> Math.min(rate * workers, lr);
+      default -> rate;
+    };
   }
 }

@@ -152,4 +152,13 @@ class ConfigLoaderTest {
     assertEquals(6, t.learningRate(3, 2), 1e-12);
     assertEquals(12, t.learningRate(3, 4), 1e-12);
   }
+
+  @Test
+  void cappedLrScalingNeverExceedsTheBaseRate() {
+    TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2, 3]", "train.lrScaling=linear-capped")).train();
+    assertEquals(30, t.learningRate(1, 2));
+    assertEquals(6, t.learningRate(3, 2), 1e-12);
+    assertEquals(30, t.learningRate(3, 16), 1e-12);
+    assertEquals(0.6, t.learningRate(4, 2), 1e-12);
+  }
 }
