@@ -44,9 +44,9 @@ final class QualityBenchCommand implements Callable<Integer> {
       description = "Divide the learning rate by 10 for the last epoch (default ${DEFAULT-VALUE}; needs --epochs >= 2).")
   boolean anneal;
 
-  // One epoch at lr 3 took 1 worker from 169.8 to 134.3 and unscaled 2 workers only from 168.3 to
-  // 153.4 (measured): with half the sequential steps, averaging halves the progress per token.
-  // Uncapped, 2 workers at lr 60 reached 766 after epoch 1 against 1 worker's 200.
+  // Measured: one epoch at lr 3 took 1 worker from 169.8 to 134.3, and unscaled 2 workers only from
+  // 168.3 to 153.4. Capped scaling (2 workers at 6) reached 151.9, so the rate explains little of
+  // the gap. Uncapped, 2 workers at lr 60 reached 766 after epoch 1, against 1 worker's 200.
   @Option(names = "--lr-scaling", defaultValue = "linear-capped",
       description = "train.lrScaling for both runs: none, linear or linear-capped (default ${DEFAULT-VALUE}).")
   String lrScaling;
