@@ -108,6 +108,6 @@ final class ModelBenchCommand implements Callable<Integer> {
   /** awd-lstm-lm's PTB training settings (SGD, AR/TAR on) at the given BPTT length. */
   private static TrainConfig train(TrainConfig base, int bptt) {
     return new TrainConfig(30, 0.25, 1, BATCH, 10, bptt, 2, 1, 1.2e-6, base.seed(), TrainConfig.Optimizer.SGD,
-        5, java.util.List.of(), 1, 1, 0, "never", false, "none");
+        5, java.util.List.of(), 1, 1, 0, "never", false, TrainConfig.LrScaling.NONE);
   }
 }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
         "JSON keys: val_ppl_1, val_ppl_2, ratio. Target: the 2-worker result within 5%% of the 1-worker one."})
 final class QualityBenchCommand implements Callable<Integer> {
   static final double TOLERANCE = 0.05;
+  /** Streams per step summed over the workers when the global batch is held. */
+  static final int GLOBAL_BATCH = 20;
 
   @Mixin CommonOptions common;
 
@@ -40,8 +42,6 @@ final class QualityBenchCommand implements Callable<Integer> {
   @Option(names = "--anneal", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Divide the learning rate by 10 for the last epoch (default ${DEFAULT-VALUE}; needs --epochs >= 2).")
   boolean anneal;
-
-  static final int GLOBAL_BATCH = 20;
 
   // With 20 streams per worker, 2 workers took half as many (averaged) steps per epoch and ended
   // 14% behind 1 worker (151.9 against 133.3, measured); scaling their rate did not recover it

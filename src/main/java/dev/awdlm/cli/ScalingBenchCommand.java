@@ -41,9 +41,10 @@ final class ScalingBenchCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Timed averaging rounds per cluster size (default ${DEFAULT-VALUE}).")
   int rounds;
 
-  // Each executor has one core, and it is the JVM's choice on a 1-CPU machine. G1's concurrent
-  // threads take CPU from the other executor's training when every core trains: measured -3%
-  // tokens/s with 2 executors on 2 cores, against no change with 1.
+  // Each executor has one core, and serial GC is the JVM's own choice on a 1-CPU machine. G1's
+  // concurrent threads take CPU from the other executor's training when every core trains: two
+  // training JVMs on 2 cores ran 10-12% slower per step than one alone with G1, 6% with serial GC
+  // (measured; src/site/markdown/performance-notes.md).
   @Option(names = "--executor-java-options", defaultValue = "-XX:+UseSerialGC",
       description = "Extra JVM options for the executors (default ${DEFAULT-VALUE}; \"\" for the JVM's own choice, G1).")
   String executorJavaOptions;

@@ -25,10 +25,8 @@ import java.util.Locale;
  * @param repartition {@code auto}, {@code always} or {@code never}: whether dl4j-spark spreads a
  *     round's DataSets evenly over the workers
  * @param collectStats collect dl4j-spark's training statistics and write them with the run
- * @param lrScaling {@code none}; {@code linear}: multiply the learning rate by the number of
- *     workers, because averaging K workers' parameters applies 1/K of each worker's update; or
- *     {@code linear-capped}: the same, but never above {@code lr}, the rate a single worker's steps
- *     are known to take
+ * @param lrScaling {@code none}, {@code linear} (multiply the learning rate by the number of
+ *     workers) or {@code linear-capped} (the same, never above {@code lr}); see {@link LrScaling}
  */
 public record TrainConfig(
     double lr,
@@ -49,10 +47,9 @@ public record TrainConfig(
     int prefetch,
     String repartition,
     boolean collectStats,
-    String lrScaling) {
+    LrScaling lrScaling) {
 
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
-  public static final java.util.Set<String> LR_SCALING = java.util.Set.of("none", "linear", "linear-capped");
 
   /** The optimisers awd-lstm-lm offers. */
   public enum Optimizer {
@@ -65,6 +62,33 @@ public record TrainConfig(
       } catch (IllegalArgumentException e) {
         throw new ConfigError("train.optimizer", value, "must be one of sgd, adam");
       }
+    }
+  }
+
+  /**
+   * How the rate follows the number of workers. Averaging K workers' parameters applies 1/K of each
+   * worker's update, which Goyal et al.'s linear rule makes up for; capped, it never goes above
+   * {@code lr}, the rate a single worker's steps are known to take.
+   */
+  public enum LrScaling {
+    NONE,
+    LINEAR,
+    LINEAR_CAPPED;
+
+    static LrScaling parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("train.lrScaling", value, "must be one of none, linear, linear-capped");
+      }
+    }
+
+    double apply(double rate, double lr, int workers) {
+      return switch (this) {
+        case NONE -> rate;
+        case LINEAR -> rate * workers;
+        case LINEAR_CAPPED -> Math.min(rate * workers, lr);
+      };
     }
   }
 
@@ -88,7 +112,7 @@ public record TrainConfig(
     Check.positive("train.averagingFrequency", averagingFrequency);
     Check.nonNegative("train.prefetch", prefetch);
     if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
-    if (!LR_SCALING.contains(lrScaling)) throw new ConfigError("train.lrScaling", lrScaling, "must be one of none, linear, linear-capped");
+    if (lrScaling == null) throw new ConfigError("train.lrScaling", "must be one of none, linear, linear-capped");
   }
 
   /**
@@ -100,10 +124,6 @@ public record TrainConfig(
     for (int decayAfter : when) {
       if (epoch > decayAfter) rate /= 10;
     }
-    return switch (lrScaling) {
-      case "linear" -> rate * workers;
-      case "linear-capped" -> Math.min(rate * workers, lr);
-      default -> rate;
-    };
+    return lrScaling.apply(rate, lr, workers);
   }
 }
