@@ -61,11 +61,15 @@ public final class CudaSupport {
    * was found.
    */
   public static String check(int index, String nvidiaSmi) {
+    return check(index, nvidiaSmi, QUERY_TIMEOUT_SECONDS);
+  }
+
+  static String check(int index, String nvidiaSmi, long timeoutSeconds) {
     String gpu = "GPU " + index;
     String answer;
     Capability capability;
     try {
-      answer = query(index, nvidiaSmi);
+      answer = query(index, nvidiaSmi, timeoutSeconds);
       int comma = answer.lastIndexOf(',');
       if (comma < 0) throw new IOException("unexpected answer '" + answer + "'");
       gpu += " (" + answer.substring(0, comma).trim() + ")";
@@ -83,20 +87,28 @@ public final class CudaSupport {
     return what;
   }
 
-  private static String query(int index, String nvidiaSmi) throws IOException {
+  /** A hung driver must not stall the executor's start for longer than this. */
+  static final long QUERY_TIMEOUT_SECONDS = 20;
+
+  private static String query(int index, String nvidiaSmi, long timeoutSeconds) throws IOException {
     Process p = new ProcessBuilder(nvidiaSmi, "--query-gpu=name,compute_cap", "--format=csv,noheader",
         "-i", Integer.toString(index)).redirectErrorStream(true).start();
+    try {
+      // The answer is one short line, far below a pipe's buffer, so waiting before reading cannot deadlock.
+      if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(nvidiaSmi + " did not answer within " + timeoutSeconds + " s");
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for " + nvidiaSmi, e);
+    }
     String out;
     try (InputStream in = p.getInputStream()) {
       out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
-    try {
-      int rc = p.waitFor();
-      if (rc != 0) throw new IOException(nvidiaSmi + " exited with " + rc + ": " + out);
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for " + nvidiaSmi, e);
-    }
+    if (p.exitValue() != 0) throw new IOException(nvidiaSmi + " exited with " + p.exitValue() + ": " + out);
+    return out;
   }
 }

@@ -79,4 +79,13 @@ class CudaSupportTest {
     String missing = CudaSupport.check(3, tmp.resolve("no-such-nvidia-smi").toString());
     assertTrue(missing.startsWith("cannot read the compute capability of GPU 3"), missing);
   }
+
+  @Test
+  void aHungDriverDoesNotStallTheExecutorsStart() throws Exception {
+    String smi = nvidiaSmi("sleep 60");
+    long start = System.nanoTime();
+    String what = CudaSupport.check(3, smi, 1);
+    assertTrue(what.startsWith("cannot read the compute capability of GPU 3") && what.contains("did not answer within 1 s"), what);
+    assertTrue((System.nanoTime() - start) / 1e9 < 30, "gave up on the hung query instead of waiting for it");
+  }
 }
