@@ -69,16 +69,19 @@ public final class Checkpoints {
 
   /** Replaces {@code best/} with this network (whose parameters are the ones that were validated). */
   public static void writeBest(RunLayout layout, State state, MultiLayerNetwork net, Configuration conf) {
-    Path target = best(layout);
-    Path old = new Path(layout.checkpoints(), ".best.old");
-    FileSystem fs = HadoopFs.fs(target, conf);
+    recoverBest(layout, conf);
+    writeDirectory(best(layout), state, net, null, conf);
+  }
+
+  /** Puts {@code best/} back from its aside copy when a crash fell between the two renames of its swap. */
+  public static void recoverBest(RunLayout layout, Configuration conf) {
+    Path best = best(layout);
+    Path aside = aside(best);
+    FileSystem fs = HadoopFs.fs(best, conf);
     try {
-      fs.delete(old, true);
-      if (fs.exists(target) && !fs.rename(target, old)) throw new IOException("cannot move " + target + " aside");
-      writeDirectory(target, state, net, null, conf);
-      fs.delete(old, true);
+      if (!fs.exists(best) && fs.exists(aside)) rename(fs, aside, best);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot restore " + best + " from " + aside, e);
     }
   }
 
@@ -112,8 +115,8 @@ public final class Checkpoints {
   }
 
   /**
-   * Moves a complete staging directory to {@code target}. A target already there (an epoch a
-   * resume skipped as corrupt and has now trained again) is moved aside first
+   * Moves a complete staging directory to {@code target}. A target already there (the previous
+   * best, or an epoch a resume skipped as corrupt and has now trained again) is moved aside first
    * and deleted only once the new one is in place, so a crash leaves one of the two complete.
    */
   private static void swapIn(FileSystem fs, Path staging, Path target) throws IOException {

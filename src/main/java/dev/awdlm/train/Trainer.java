@@ -237,6 +237,7 @@ public final class Trainer {
       p.firstEpochThisRun = 1;
       return p;
     }
+    Checkpoints.recoverBest(layout, conf);
     var loaded = Checkpoints.latest(layout, conf);
     if (loaded.isEmpty()) {
       List<String> unreadable = Checkpoints.epochDirs(layout, conf).stream().map(Path::getName).toList();

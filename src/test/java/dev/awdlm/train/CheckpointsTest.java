@@ -2,6 +2,7 @@ package dev.awdlm.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +29,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Checkpoints on a filesystem that fails: a read that times out is not corruption, and pruning
- * never removes a checkpoint the run did not replace. Files are written through {@code file:}
- * and read back through {@link FlakyFileSystem}'s {@code flaky:} view of the same directory.
+ * Checkpoints on a filesystem that fails: a read that times out is not corruption, pruning never
+ * removes a checkpoint the run did not replace, and a failed or interrupted write of {@code best/}
+ * leaves the previous one readable. Files are written through {@code file:} and read back through
+ * {@link FlakyFileSystem}'s {@code flaky:} view of the same directory.
  */
 class CheckpointsTest {
   @TempDir Path tmp;
@@ -126,5 +128,42 @@ class CheckpointsTest {
     assertEquals(List.of("epoch-0002", "epoch-0003", "epoch-0004"), names(), "the older ones go, the newer one stays");
     assertEquals(net(33).params(), Checkpoints.read(new org.apache.hadoop.fs.Path(dir("epoch-0003").toUri()), conf).net().params(),
         "epoch 3 was replaced by the run that rewrote it");
+  }
+
+  @Test
+  void aFailedWriteOfBestLeavesThePreviousBestInPlace() throws Exception {
+    Checkpoints.writeBest(local, state(1, 0), net(1), conf);
+    FlakyFileSystem.failCreates("best");
+    assertThrows(UncheckedIOException.class, () -> Checkpoints.writeBest(flaky, state(2, 0), net(2), conf));
+    FlakyFileSystem.reset();
+    assertBest(1);
+  }
+
+  @Test
+  void aCrashBetweenTheRenamesOfBestLosesNothing() throws Exception {
+    Checkpoints.writeBest(local, state(1, 0), net(1), conf);
+    // As if the driver died after moving best/ aside and before moving the new one in.
+    Files.move(dir("best"), dir(".best.old"));
+    FlakyFileSystem.failCreates("best");
+    assertThrows(UncheckedIOException.class, () -> Checkpoints.writeBest(flaky, state(2, 0), net(2), conf));
+    FlakyFileSystem.reset();
+    assertBest(1);
+    Checkpoints.writeBest(local, state(2, 0), net(2), conf);
+    assertBest(2);
+    assertFalse(names().stream().anyMatch(n -> n.startsWith(".")), "nothing hidden left: " + names());
+  }
+
+  @Test
+  void recoverBestPutsTheAsideCopyBack() throws Exception {
+    Checkpoints.writeBest(local, state(1, 0), net(1), conf);
+    Files.move(dir("best"), dir(".best.old"));
+    Checkpoints.recoverBest(local, conf);
+    assertBest(1);
+  }
+
+  private void assertBest(int epoch) throws Exception {
+    Checkpoints.Loaded best = Checkpoints.read(new org.apache.hadoop.fs.Path(dir("best").toUri()), conf);
+    assertEquals(epoch, best.state().epoch());
+    assertEquals(net(epoch).params(), best.net().params(), "best/ holds the whole model of epoch " + epoch);
   }
 }
