@@ -61,18 +61,20 @@ public final class Retrain {
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
     RunLayout layout = registry.run(req.runId());
     try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
-      if (HadoopFs.exists(registry.done(req.runId()), conf)) {
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
-        return new Outcome(d, true);
+      // Every registry file this run depends on or rewrites is read first, so a damaged one stops it
+      // here (exit code 2, nothing written) rather than after training or after the pointer moved.
+      registry.history();
+      Optional<Decision> decided = registry.decided(req.runId());
+      if (decided.isPresent() && HadoopFs.exists(registry.done(req.runId()), conf)) {
+        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), decided.get().decision());
+        return new Outcome(decided.get(), true);
       }
-      if (HadoopFs.exists(registry.decision(req.runId()), conf)) {
+      if (decided.isPresent()) {
         // Crashed after deciding: complete the registry update the decision calls for. Never start
         // such a run over: its model may already be the champion.
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
+        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), decided.get().decision(),
             req.restart() ? " (--restart does not apply to a decided run)" : "");
-        return new Outcome(record(registry, d, lease), false);
+        return new Outcome(record(registry, decided.get(), lease), false);
       }
       Optional<String> championId = registry.championId();
       Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
@@ -112,7 +114,7 @@ public final class Retrain {
           championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
           prepared.splits().get("train").oovRate(), report.testPpl(), layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
-      HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
+      HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
     }
   }
@@ -140,8 +142,13 @@ public final class Retrain {
     return ppl;
   }
 
-  /** Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. */
+  /**
+   * Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. The
+   * history is checked before the pointer moves, so after it only a write can fail, and a rerun
+   * (through the decided path) redoes whatever is missing.
+   */
   private static Decision record(Registry registry, Decision d, Lease lease) {
+    registry.history();
     lease.verify();
     if (d.promoted()) {
       registry.promote(d.runId());

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scheduled retraining against a registry on a MiniDFSCluster, with real training on the tiny
- * corpus: champion, promotion, rejection, idempotence, the lease, a crash, a damaged champion.
+ * corpus: champion, promotion, rejection, idempotence, the lease, a crash, a damaged champion or history.
  * The tests run in order on one registry, as successive scheduled runs would.
  */
 @ExtendWith({SparkExtension.class, MiniDfsExtension.class})
@@ -211,6 +211,28 @@ class RetrainIT {
 
   @Test
   @Order(8)
+  void aTruncatedHistoryLineIsAClearErrorBeforeTrainingAndTheRegistryIsLeftAlone(Hdfs hdfs) {
+    Registry reg = registry(hdfs);
+    Configuration conf = hdfs.conf();
+    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
+    String champion = reg.championId().orElseThrow();
+    String[] lines = history.split("\n");
+    String damaged = history.substring(0, history.length() - lines[lines.length - 1].length() / 2 - 1);
+    HadoopFs.writeAtomically(reg.historyFile(), conf, damaged);
+    try {
+      CliRun r = cli(hdfs, "r7h", "/snap2");
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains(reg.historyFile().toUri().getPath()) && r.err().contains("line " + lines.length), r.err());
+      assertEquals(damaged, HadoopFs.readUtf8(reg.historyFile(), conf));
+      assertEquals(champion, reg.championId().orElseThrow());
+      assertFalse(HadoopFs.exists(reg.run("r7h").runDir(), conf), "no run started");
+    } finally {
+      HadoopFs.writeAtomically(reg.historyFile(), conf, history);
+    }
+  }
+
+  @Test
+  @Order(9)
   void aRetrainKilledMidTrainingLeavesAConsistentRegistryAndARerunCompletesIt(Hdfs hdfs, JavaSparkContext sc) throws Exception {
     Registry reg = registry(hdfs);
     Configuration conf = hdfs.conf();
