@@ -61,21 +61,8 @@ public final class Retrain {
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
     RunLayout layout = registry.run(req.runId());
     try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
-      // Every registry file this run depends on or rewrites is read first, so a damaged one stops it
-      // here (exit code 2, nothing written) rather than after training or after the pointer moved.
-      registry.history();
-      Optional<Decision> decided = registry.decided(req.runId());
-      if (decided.isPresent() && HadoopFs.exists(registry.done(req.runId()), conf)) {
-        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), decided.get().decision());
-        return new Outcome(decided.get(), true);
-      }
-      if (decided.isPresent()) {
-        // Crashed after deciding: complete the registry update the decision calls for. Never start
-        // such a run over: its model may already be the champion.
-        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), decided.get().decision(),
-            req.restart() ? " (--restart does not apply to a decided run)" : "");
-        return new Outcome(record(registry, decided.get(), lease), false);
-      }
+      Optional<Outcome> earlier = finishEarlierRun(registry, req, lease);
+      if (earlier.isPresent()) return earlier.get();
       Optional<String> championId = registry.championId();
       Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
       if (req.restart()) {
@@ -117,6 +104,27 @@ public final class Retrain {
       HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
     }
+  }
+
+  /**
+   * Reads every registry file this run depends on or rewrites first, so that a damaged one stops it
+   * here (exit code 2, nothing written) rather than after training or after the pointer moved. Then
+   * a run id that finished is a no-op, and one that was decided but not recorded is completed.
+   */
+  private static Optional<Outcome> finishEarlierRun(Registry registry, Request req, Lease lease) {
+    registry.history();
+    Optional<Decision> decided = registry.decided(req.runId());
+    if (decided.isEmpty()) return Optional.empty();
+    Decision d = decided.get();
+    if (HadoopFs.exists(registry.done(req.runId()), registry.conf())) {
+      LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
+      return Optional.of(new Outcome(d, true));
+    }
+    // Crashed after deciding: complete the registry update the decision calls for. Never start
+    // such a run over: its model may already be the champion.
+    LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
+        req.restart() ? " (--restart does not apply to a decided run)" : "");
+    return Optional.of(new Outcome(record(registry, d, lease), false));
   }
 
   /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
