@@ -61,19 +61,8 @@ public final class Retrain {
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
     RunLayout layout = registry.run(req.runId());
     try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
-      if (HadoopFs.exists(registry.done(req.runId()), conf)) {
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
-        return new Outcome(d, true);
-      }
-      if (HadoopFs.exists(registry.decision(req.runId()), conf)) {
-        // Crashed after deciding: complete the registry update the decision calls for. Never start
-        // such a run over: its model may already be the champion.
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
-            req.restart() ? " (--restart does not apply to a decided run)" : "");
-        return new Outcome(record(registry, d, lease), false);
-      }
+      Optional<Outcome> earlier = finishEarlierRun(registry, req, lease);
+      if (earlier.isPresent()) return earlier.get();
       Optional<String> championId = registry.championId();
       Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
       if (req.restart()) {
@@ -112,9 +101,30 @@ public final class Retrain {
           championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
           prepared.splits().get("train").oovRate(), report.testPpl(), layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
-      HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
+      HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
     }
+  }
+
+  /**
+   * Reads every registry file this run depends on or rewrites first, so that a damaged one stops it
+   * here (exit code 2, nothing written) rather than after training or after the pointer moved. Then
+   * a run id that finished is a no-op, and one that was decided but not recorded is completed.
+   */
+  private static Optional<Outcome> finishEarlierRun(Registry registry, Request req, Lease lease) {
+    registry.history();
+    Optional<Decision> decided = registry.decided(req.runId());
+    if (decided.isEmpty()) return Optional.empty();
+    Decision d = decided.get();
+    if (HadoopFs.exists(registry.done(req.runId()), registry.conf())) {
+      LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
+      return Optional.of(new Outcome(d, true));
+    }
+    // Crashed after deciding: complete the registry update the decision calls for. Never start
+    // such a run over: its model may already be the champion.
+    LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
+        req.restart() ? " (--restart does not apply to a decided run)" : "");
+    return Optional.of(new Outcome(record(registry, d, lease), false));
   }
 
   /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
@@ -140,8 +150,13 @@ public final class Retrain {
     return ppl;
   }
 
-  /** Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. */
+  /**
+   * Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. The
+   * history is checked before the pointer moves, so after it only a write can fail, and a rerun
+   * (through the decided path) redoes whatever is missing.
+   */
   private static Decision record(Registry registry, Decision d, Lease lease) {
+    registry.history();
     lease.verify();
     if (d.promoted()) {
       registry.promote(d.runId());
