@@ -9,6 +9,7 @@ import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
+import dev.awdlm.io.RunClaim;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.io.SerializableHadoopConf;
 import java.io.IOException;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The prepare stage: read the three splits, count the vocabulary on train, encode every split and
- * export DataSet files. Everything is written to a staging directory that is renamed to the run
- * directory only when complete, so a failed prepare leaves nothing that looks finished.
+ * export DataSet files. The run id is claimed first ({@link RunClaim}), so two prepares with one id
+ * never write together. Everything is written to a staging directory of this attempt that is
+ * renamed to the run directory only when complete, so a failed prepare leaves nothing that looks
+ * finished.
  */
 public final class PrepareJob {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
@@ -49,19 +52,22 @@ public final class PrepareJob {
    */
   public static PrepareStats run(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, Vocabulary vocabulary) {
     Configuration conf = sc.hadoopConfiguration();
-    if (HadoopFs.exists(layout.runDir(), conf)) {
-      throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
-    }
-    RunLayout staged = layout.staging("prepare");
-    Path staging = staged.runDir();
-    HadoopFs.deleteRecursively(staging, conf); // leftover of a crashed attempt with this run id
-    try {
-      PrepareStats stats = prepareInto(config, sc, staged, vocabulary);
-      HadoopFs.publishDirectory(staging, layout.runDir(), conf);
-      return stats;
-    } catch (RuntimeException e) {
-      HadoopFs.deleteRecursively(staging, conf);
-      throw e;
+    try (RunClaim claim = RunClaim.take(layout, conf)) {
+      if (HadoopFs.exists(layout.runDir(), conf)) {
+        throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
+      }
+      // Holding the claim, no live attempt owns a staging directory of this id: any is a crash's leftover.
+      HadoopFs.deleteMatching(layout.stagingGlob("prepare"), conf);
+      RunLayout staged = layout.staging("prepare");
+      Path staging = staged.runDir();
+      try {
+        PrepareStats stats = prepareInto(config, sc, staged, vocabulary);
+        HadoopFs.publishDirectory(staging, layout.runDir(), conf);
+        return stats;
+      } catch (RuntimeException e) {
+        HadoopFs.deleteRecursively(staging, conf);
+        throw e;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.awdlm.cli;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.RunClaim;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.spark.SparkSessions;
 import org.apache.hadoop.conf.Configuration;
@@ -14,7 +15,10 @@ import org.apache.hadoop.conf.Configuration;
 final class Preflight {
   private final Configuration hadoop = SparkSessions.hadoopConfiguration();
 
-  /** A new run reads every split and must not overwrite an existing run. */
+  /**
+   * A new run reads every split and must not overwrite an existing run or take an id another run
+   * holds; prepare claims the id itself, this only fails early.
+   */
   void newRun(AwdlmConfig config, RunLayout layout) {
     config.data().requireSplits();
     HadoopFs.expandInputs("data.train", config.data().train(), hadoop);
@@ -23,6 +27,7 @@ final class Preflight {
     if (HadoopFs.exists(layout.runDir(), hadoop)) {
       throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
     }
+    RunClaim.requireFree(layout, hadoop);
   }
 
   /** Training continues a prepared run that has no model yet. */

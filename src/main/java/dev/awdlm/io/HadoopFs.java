@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,7 +18,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.ipc.RemoteException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -144,6 +148,35 @@ public final class HadoopFs {
     throw new IOException("cannot rename " + tmp + " to " + target);
   }
 
+  /**
+   * Creates {@code file} with {@code content} only if no file of that name exists, atomically: of
+   * several concurrent callers exactly one gets true. HDFS guarantees it for {@code create} without
+   * overwrite; Hadoop's local filesystem checks before it creates, so local files are created with
+   * {@code O_EXCL} instead. Object stores without conditional writes give no such guarantee.
+   */
+  public static boolean createNew(Path file, String content, Configuration conf) {
+    FileSystem fs = fs(file, conf);
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    try {
+      if (fs instanceof RawLocalFileSystem local) {
+        java.nio.file.Path p = local.pathToFile(file).toPath();
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return true;
+      }
+      try (OutputStream out = fs.create(file, false)) {
+        out.write(bytes);
+      }
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      // HDFS reports a file still being written by another client as AlreadyBeingCreatedException.
+      if (e instanceof RemoteException re && re.getClassName().endsWith(".AlreadyBeingCreatedException")) return false;
+      throw new UncheckedIOException("cannot create " + file, e);
+    }
+  }
+
   /** Moves a finished directory into place; the target must not exist. */
   public static void publishDirectory(Path tmpDir, Path target, Configuration conf) {
     FileSystem fs = fs(target, conf);
@@ -199,6 +232,17 @@ public final class HadoopFs {
       fs.delete(path, true);
     } catch (IOException ignored) {
       // best effort: the path is a hidden temporary that readers skip anyway
+    }
+  }
+
+  /** Deletes everything {@code glob} matches. */
+  public static void deleteMatching(Path glob, Configuration conf) {
+    FileSystem fs = fs(glob, conf);
+    try {
+      FileStatus[] matches = fs.globStatus(glob);
+      if (matches != null) for (FileStatus m : matches) fs.delete(m.getPath(), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + glob, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -27,10 +28,25 @@ public final class RunLayout {
 
   /**
    * The same layout rooted at a hidden sibling of the run directory, which a stage fills and then
-   * renames into place; readers never list hidden names.
+   * renames into place; readers never list hidden names. Each call names a new directory, so two
+   * attempts never write into one.
    */
   public RunLayout staging(String stage) {
-    return new RunLayout(outputDir, runId, new Path(outputDir, "." + runId + "." + stage + ".tmp"));
+    String attempt = UUID.randomUUID().toString().substring(0, 8);
+    return new RunLayout(outputDir, runId, new Path(outputDir, "." + runId + "." + stage + "." + attempt + ".tmp"));
+  }
+
+  /** Every staging directory {@link #staging} can name for {@code stage}, as a glob. */
+  public Path stagingGlob(String stage) {
+    return new Path(outputDir, "." + runId + "." + stage + ".*.tmp");
+  }
+
+  /**
+   * The marker that gives one process the run id while it creates the run directory (see
+   * {@link RunClaim}); hidden, so readers skip it.
+   */
+  public Path claim() {
+    return new Path(outputDir, "." + runId + ".claim");
   }
 
   public Path outputDir() {

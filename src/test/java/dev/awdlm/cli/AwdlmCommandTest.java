@@ -93,6 +93,18 @@ class AwdlmCommandTest {
   }
 
   @Test
+  void aClaimedRunIdIsRefusedBeforeSpark(@TempDir Path tmp) throws Exception {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    Path claim = Files.writeString(Files.createDirectories(tmp.resolve("runs")).resolve(".r1.claim"), "{}");
+    CliRun run = awdlm("prepare", "--set", "data.train=" + data.resolve("train.txt"),
+        "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
+        "--output", tmp.resolve("runs").toString(), "--run-id", "r1");
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("--run-id = 'r1': run id in use") && run.err().contains(claim.toString()), run.err());
+    assertTrue(SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
   void trainWithoutRunIdOrUnpreparedRunIsAConfigError(@TempDir Path tmp) {
     CliRun noId = awdlm("train", "--output", tmp.toString());
     assertEquals(2, noId.code());
