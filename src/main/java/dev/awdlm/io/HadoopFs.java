@@ -1,6 +1,7 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathIsDirectoryException;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.ipc.RemoteException;
@@ -116,7 +118,8 @@ public final class HadoopFs {
 
   /**
    * Writes {@code target} so that readers see the old content or the complete new one, never a
-   * part: the bytes go to a hidden temporary sibling, which is then renamed over the target.
+   * part: the bytes go to a hidden temporary sibling, which is then renamed over the target. A
+   * directory at {@code target} fails the write.
    */
   public static void writeAtomically(Path target, Configuration conf, Writer writer) {
     FileSystem fs = fs(target, conf);
@@ -136,16 +139,42 @@ public final class HadoopFs {
     writeAtomically(target, conf, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Renames a finished temporary file over {@code target}, atomically where the filesystem can. */
+  /**
+   * Renames a finished temporary file over {@code target}, atomically where the filesystem can.
+   * A directory at {@code target} is an error, never replaced or written into.
+   */
   static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
     if (fs instanceof DistributedFileSystem dfs) {
-      dfs.rename(tmp, target, Options.Rename.OVERWRITE); // one NameNode operation
+      dfs.rename(tmp, target, Options.Rename.OVERWRITE); // one NameNode operation; it refuses a directory target
       return;
     }
-    if (fs.rename(tmp, target)) return; // POSIX rename replaces atomically
+    if (fs.rename(tmp, target)) {
+      if (!isDirectory(fs, target)) return; // POSIX rename replaces atomically
+      // Hadoop's local rename moves a file into a directory of the target's name rather than fail.
+      deleteQuietly(fs, new Path(target, tmp.getName()));
+      throw new PathIsDirectoryException(target.toString());
+    }
+    if (isDirectory(fs, target)) throw new PathIsDirectoryException(target.toString());
     // Stores whose rename refuses an existing target: the only non-atomic path, kept short.
     if (fs.exists(target) && fs.delete(target, false) && fs.rename(tmp, target)) return;
     throw new IOException("cannot rename " + tmp + " to " + target);
+  }
+
+  private static boolean isDirectory(FileSystem fs, Path path) throws IOException {
+    try {
+      return fs.getFileStatus(path).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code path} is an existing directory. */
+  public static boolean isDirectory(Path path, Configuration conf) {
+    try {
+      return isDirectory(fs(path, conf), path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
   }
 
   /**

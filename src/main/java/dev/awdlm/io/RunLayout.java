@@ -1,6 +1,9 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 
@@ -19,11 +22,37 @@ public final class RunLayout {
     this.runDir = runDir;
   }
 
+  /** Written directly under the output directory, so no run directory may take these names. */
+  public static final String LATEST = "latest";
+  public static final String INDEX = "index.json";
+  public static final String BENCH = "bench";
+  private static final Set<String> RESERVED = Set.of(LATEST, INDEX, BENCH);
+
   public static RunLayout of(Path outputDir, String runId) {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new ConfigError("--run-id", runId, "must start with a letter or digit and hold only letters, digits, '.', '_' or '-'");
     }
+    // Case-insensitive: on such filesystems "Latest" is the same file as "latest".
+    if (RESERVED.contains(runId.toLowerCase(Locale.ROOT))) {
+      throw new ConfigError("--run-id", runId, "is reserved: awdlm writes " + String.join(", ", new TreeSet<>(RESERVED))
+          + " directly under output.dir");
+    }
     return new RunLayout(outputDir, runId, new Path(outputDir, runId));
+  }
+
+  /** The id of the run whose report finished last. */
+  public Path latest() {
+    return new Path(outputDir, LATEST);
+  }
+
+  /** Every run under the output directory with a complete report. */
+  public Path index() {
+    return new Path(outputDir, INDEX);
+  }
+
+  /** Benchmark results, {@code <name>.json}. */
+  public static Path benchDir(Path outputDir) {
+    return new Path(outputDir, BENCH);
   }
 
   /**

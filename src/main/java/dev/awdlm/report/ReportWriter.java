@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ReportWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
   public static final String SUCCESS = "_SUCCESS";
-  public static final String LATEST = "latest";
-  public static final String INDEX = "index.json";
+  public static final String LATEST = RunLayout.LATEST;
+  public static final String INDEX = RunLayout.INDEX;
   public static final String INDEX_SCHEMA = "awdlm.index/1";
 
   private ReportWriter() {}
@@ -49,10 +49,10 @@ public final class ReportWriter {
     Map<String, byte[]> charts = Charts.forEpochs(report.epochs());
     HadoopFs.writeAtomically(new Path(dir, "report.html"), conf, ReportHtml.render(report, charts));
     HadoopFs.writeAtomically(success, conf, "");
-    HadoopFs.writeAtomically(new Path(layout.outputDir(), LATEST), conf, layout.runId() + "\n");
+    HadoopFs.writeAtomically(layout.latest(), conf, layout.runId() + "\n");
     Index index = index(layout.outputDir(), layout.runId(), conf);
-    HadoopFs.writeAtomically(new Path(layout.outputDir(), INDEX), conf, Json.pretty(index));
-    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), new Path(layout.outputDir(), INDEX));
+    HadoopFs.writeAtomically(layout.index(), conf, Json.pretty(index));
+    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), layout.index());
   }
 
   /** The epoch rows, with the same column names as report.json. */

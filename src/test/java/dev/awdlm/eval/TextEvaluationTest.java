@@ -83,6 +83,19 @@ class TextEvaluationTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE - 1) // were the check missing, the command would close the shared Spark session
+  void anOutThatIsADirectoryIsRefusedBeforeSpark() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("eval-folder"));
+    CliRun c = awdlm("evaluate", "--model", run(), "--data", corpus.resolve("test.txt").toString(),
+        "--output", tmp.resolve("runs").toUri().toString(), "--out", folder.toString());
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("--out = '" + folder + "'") && c.err().contains("is a directory"), c.err());
+    try (var s = Files.list(folder)) {
+      assertEquals(0, s.count(), "nothing written into " + folder);
+    }
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE) // the command closes the Spark session it shares with the other tests
   void theCommandPrintsTheResultAndWritesItAtomically() throws Exception {
     Path out = tmp.resolve("eval/result.json");

@@ -76,4 +76,17 @@ class HadoopFsTest {
       assertFalse(listing.anyMatch(p -> p.getFileName().toString().contains("tmp")), "no temporary file left");
     }
   }
+
+  @Test
+  void writeAtomicallyRefusesADirectoryTarget(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("latest"));
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir.resolve("latest").toUri());
+    RuntimeException e = assertThrows(RuntimeException.class, () -> HadoopFs.writeAtomically(target, conf, "r1\n"));
+    assertTrue(String.valueOf(e.getMessage()).contains(target.toString()), e.getMessage());
+    assertTrue(Files.isDirectory(dir.resolve("latest")));
+    try (var inside = Files.list(dir.resolve("latest")); var beside = Files.list(dir)) {
+      assertEquals(List.of(), inside.toList(), "nothing moved into the directory");
+      assertEquals(List.of("latest"), beside.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+    }
+  }
 }
