@@ -59,7 +59,7 @@ public final class AwdlmCommand implements Runnable {
         return LOCKED;
       }
     }
-    ConfigError config = configError(e);
+    ConfigError config = ConfigError.within(e); // it may arrive wrapped, e.g. by Spark: still the user's input at fault
     if (config != null) {
       err.println("awdlm " + cl.getCommandName() + ": config error: " + config.getMessage());
       err.flush();
@@ -69,14 +69,6 @@ public final class AwdlmCommand implements Runnable {
     err.println("awdlm " + cl.getCommandName() + ": failed: " + rootMessage(e));
     err.flush();
     return FAILED;
-  }
-
-  /** A ConfigError may arrive wrapped (e.g. by Spark); it is still the user's input at fault. */
-  static ConfigError configError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConfigError c) return c;
-    }
-    return null;
   }
 
   private static String rootMessage(Throwable e) {

@@ -15,6 +15,14 @@ public final class ConfigError extends IllegalArgumentException {
     this.key = key;
   }
 
+  /** The first ConfigError in {@code t}'s cause chain ({@code t} included), or null. */
+  public static ConfigError within(Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof ConfigError c) return c;
+    }
+    return null;
+  }
+
   /** The full config key, e.g. {@code model.dropout}. */
   public String key() {
     return key;

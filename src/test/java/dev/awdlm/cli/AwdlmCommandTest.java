@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.testing.CliRun;
+import dev.awdlm.testing.FullDiskFileSystem;
 import dev.awdlm.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -102,6 +103,40 @@ class AwdlmCommandTest {
     assertEquals(2, run.code(), run.err());
     assertTrue(run.err().contains("--run-id = 'r1': run id in use") && run.err().contains(claim.toString()), run.err());
     assertTrue(SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
+  void anErrorSuchAsAFullDiskIsOneLineAndExitCodeOne(@TempDir Path tmp) throws Exception {
+    System.setProperty("spark.hadoop.fs.full.impl", FullDiskFileSystem.class.getName());
+    try {
+      CliRun run = awdlm("bench", "ceiling", "--size", "16", "--seconds", "0.001",
+          "--output", FullDiskFileSystem.SCHEME + "://" + tmp.resolve("runs"));
+      assertEquals(1, run.code(), run.err());
+      assertTrue(run.err().startsWith("awdlm ceiling: failed: ") && run.err().contains("No space left on device"), run.err());
+      assertEquals(1, run.err().trim().lines().count(), run.err());
+      try (var left = Files.list(tmp.resolve("runs/bench"))) {
+        assertEquals(List.of(), left.toList(), "no temporary file left");
+      }
+    } finally {
+      System.clearProperty("spark.hadoop.fs.full.impl");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nosuchscheme://host/runs", "hdfs://no-such-host.invalid/runs"})
+  void anOutputDirOnNoFilesystemNamesTheKeyBeforeSpark(String output, @TempDir Path tmp) {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    for (String command : List.of("prepare", "pipeline")) {
+      CliRun run = awdlm(command, "--set", "data.train=" + data.resolve("train.txt"),
+          "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
+          "--output", output, "--run-id", "r1");
+      assertEquals(2, run.code(), run.err());
+      assertTrue(run.err().contains("config error: output.dir = '" + output + "'"), run.err());
+      assertTrue(SparkSession.getDefaultSession().isEmpty());
+    }
+    CliRun train = awdlm("train", "--output", output, "--run-id", "r1");
+    assertEquals(2, train.code(), train.err());
+    assertTrue(train.err().contains("config error: output.dir"), train.err());
   }
 
   @Test

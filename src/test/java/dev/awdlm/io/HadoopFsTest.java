@@ -9,7 +9,9 @@ import dev.awdlm.config.ConfigError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.awdlm.testing.FullDiskFileSystem;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +89,17 @@ class HadoopFsTest {
     try (var inside = Files.list(dir.resolve("latest")); var beside = Files.list(dir)) {
       assertEquals(List.of(), inside.toList(), "nothing moved into the directory");
       assertEquals(List.of("latest"), beside.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+    }
+  }
+
+  @Test
+  void aFullDiskFailsTheWriteWithHadoopsErrorAndLeavesNoTemporaryFile(@TempDir Path dir) throws Exception {
+    Configuration full = new Configuration();
+    full.set("fs.full.impl", FullDiskFileSystem.class.getName());
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(FullDiskFileSystem.SCHEME, null, dir.resolve("r.json").toString());
+    assertThrows(FSError.class, () -> HadoopFs.writeAtomically(target, full, "{}\n"));
+    try (var listing = Files.list(dir)) {
+      assertEquals(List.of(), listing.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
     }
   }
 }
