@@ -129,9 +129,12 @@ public final class HadoopFs {
         writer.write(out);
       }
       replace(fs, tmp, target);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       deleteQuietly(fs, tmp);
-      throw e instanceof IOException io ? new UncheckedIOException("cannot write " + target, io) : (RuntimeException) e;
+      throw new UncheckedIOException("cannot write " + target, e);
+    } catch (RuntimeException | Error e) { // Hadoop's local filesystem reports a full disk as FSError, an Error
+      deleteQuietly(fs, tmp);
+      throw e;
     }
   }
 
