@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--model", paramLabel = "URI", description = "A saved model: a run directory, its model/ directory, or model.zip.")
+  @Option(names = "--model", paramLabel = "URI", description = "A saved model: a run directory, its model/ directory, or the model.zip in it.")
   String model;
 
   @Option(names = "--data", paramLabel = "URI", split = ",", description = "Text files, directories or globs (repeatable).")
