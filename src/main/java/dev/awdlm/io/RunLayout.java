@@ -27,10 +27,19 @@ public final class RunLayout {
   public static final String INDEX = "index.json";
   public static final String BENCH = "bench";
   private static final Set<String> RESERVED = Set.of(LATEST, INDEX, BENCH);
+  /**
+   * The longest run id. HDFS (and most local filesystems) allow 255 bytes per path component, and
+   * the hidden names next to a run directory add up to 22 characters to its id.
+   */
+  public static final int MAX_RUN_ID_LENGTH = 200;
 
   public static RunLayout of(Path outputDir, String runId) {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new ConfigError("--run-id", runId, "must start with a letter or digit and hold only letters, digits, '.', '_' or '-'");
+    }
+    if (runId.length() > MAX_RUN_ID_LENGTH) {
+      throw new ConfigError("--run-id", runId, "is " + runId.length() + " characters long; a run id has at most "
+          + MAX_RUN_ID_LENGTH + " (filesystems allow 255 per name, and awdlm's hidden names add to the id)");
     }
     // Case-insensitive: on such filesystems "Latest" is the same file as "latest".
     if (RESERVED.contains(runId.toLowerCase(Locale.ROOT))) {
