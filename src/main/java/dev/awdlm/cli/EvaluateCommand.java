@@ -59,8 +59,11 @@ final class EvaluateCommand implements Callable<Integer> {
     if (singleChunkMaxTokens < 0) throw new ConfigError("--single-chunk-max-tokens", singleChunkMaxTokens, "must be >= 0");
     AwdlmConfig config = common.load();
     var hadoop = SparkSessions.hadoopConfiguration();
-    if (out != null && HadoopFs.isDirectory(HadoopFs.location("--out", out), hadoop)) {
-      throw new ConfigError("--out", out, "is a directory; name the file to write the result to");
+    HadoopFs.fs("output.dir", HadoopFs.location("output.dir", config.output().dir()), hadoop); // scratch space
+    if (out != null) {
+      org.apache.hadoop.fs.Path target = HadoopFs.location("--out", out);
+      HadoopFs.fs("--out", target, hadoop);
+      if (HadoopFs.isDirectory(target, hadoop)) throw new ConfigError("--out", out, "is a directory; name the file to write the result to");
     }
     SavedModel saved = SavedModel.load("--model", model, hadoop);
     HadoopFs.expandInputs("--data", data, hadoop); // a missing path fails here, before Spark starts

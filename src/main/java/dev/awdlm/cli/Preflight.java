@@ -20,6 +20,7 @@ final class Preflight {
    * holds; prepare claims the id itself, this only fails early.
    */
   void newRun(AwdlmConfig config, RunLayout layout) {
+    outputDir(layout);
     config.data().requireSplits();
     HadoopFs.expandInputs("data.train", config.data().train(), hadoop);
     HadoopFs.expandInputs("data.valid", config.data().valid(), hadoop);
@@ -32,6 +33,7 @@ final class Preflight {
 
   /** Training continues a prepared run that has no model yet. */
   void prepared(RunLayout layout) {
+    outputDir(layout);
     require(layout, layout.prepareStats(), "has no finished prepare; run 'awdlm prepare --run-id " + layout.runId() + "' first");
     if (HadoopFs.exists(layout.model(), hadoop)) {
       throw new ConfigError("--run-id", layout.runId(), "is already trained (" + layout.model() + " exists)");
@@ -40,8 +42,14 @@ final class Preflight {
 
   /** Evaluation needs a trained run. */
   void trained(RunLayout layout) {
+    outputDir(layout);
     require(layout, layout.prepareStats(), "has no finished prepare");
     require(layout, layout.model(), "has no trained model; run 'awdlm train --run-id " + layout.runId() + "' first");
+  }
+
+  /** The output root's filesystem opens: an unknown scheme or host names output.dir. */
+  private void outputDir(RunLayout layout) {
+    HadoopFs.fs("output.dir", layout.outputDir(), hadoop);
   }
 
   private void require(RunLayout layout, org.apache.hadoop.fs.Path path, String problem) {

@@ -49,6 +49,19 @@ public final class HadoopFs {
   }
 
   /**
+   * The filesystem of a user-supplied location. One that Hadoop cannot open, for an unknown scheme
+   * or host, is the user's input at fault: a {@link ConfigError} naming {@code key}.
+   */
+  public static FileSystem fs(String key, Path path, Configuration conf) {
+    try {
+      path.getFileSystem(conf); // IllegalArgumentException: HDFS's client wraps UnknownHostException in it
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError(key, path.toString(), "names a filesystem Hadoop cannot open: " + e.getMessage());
+    }
+    return fs(path, conf);
+  }
+
+  /**
    * A user-supplied location as a Hadoop path. {@code file:} URIs may be relative to the working
    * directory ({@code file:./runs}, the default output), which Hadoop's {@link Path} rejects.
    *
@@ -80,7 +93,7 @@ public final class HadoopFs {
     List<Path> files = new ArrayList<>();
     for (String pattern : patterns) {
       Path p = location(key, pattern);
-      FileSystem fs = fs(p, conf);
+      FileSystem fs = fs(key, p, conf);
       FileStatus[] matches;
       try {
         matches = fs.globStatus(p);
