@@ -41,8 +41,7 @@ public final class HadoopFs {
    */
   public static FileSystem fs(Path path, Configuration conf) {
     try {
-      FileSystem fs = path.getFileSystem(conf);
-      return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+      return open(path, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open filesystem of " + path, e);
     }
@@ -54,11 +53,15 @@ public final class HadoopFs {
    */
   public static FileSystem fs(String key, Path path, Configuration conf) {
     try {
-      path.getFileSystem(conf); // IllegalArgumentException: HDFS's client wraps UnknownHostException in it
-    } catch (IOException | IllegalArgumentException e) {
+      return open(path, conf);
+    } catch (IOException | IllegalArgumentException e) { // HDFS's client wraps UnknownHostException in the latter
       throw new ConfigError(key, path.toString(), "names a filesystem Hadoop cannot open: " + e.getMessage());
     }
-    return fs(path, conf);
+  }
+
+  private static FileSystem open(Path path, Configuration conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
   }
 
   /**

@@ -12,16 +12,6 @@ import org.apache.hadoop.fs.Path;
  * knows the names, so commands and tests agree.
  */
 public final class RunLayout {
-  private final Path outputDir;
-  private final String runId;
-  private final Path runDir;
-
-  private RunLayout(Path outputDir, String runId, Path runDir) {
-    this.outputDir = outputDir;
-    this.runId = runId;
-    this.runDir = runDir;
-  }
-
   /** Written directly under the output directory, so no run directory may take these names. */
   public static final String LATEST = "latest";
   public static final String INDEX = "index.json";
@@ -32,6 +22,16 @@ public final class RunLayout {
    * the hidden names next to a run directory add up to 22 characters to its id.
    */
   public static final int MAX_RUN_ID_LENGTH = 200;
+
+  private final Path outputDir;
+  private final String runId;
+  private final Path runDir;
+
+  private RunLayout(Path outputDir, String runId, Path runDir) {
+    this.outputDir = outputDir;
+    this.runId = runId;
+    this.runDir = runDir;
+  }
 
   public static RunLayout of(Path outputDir, String runId) {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
