@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.PathIsDirectoryException;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
-import org.apache.hadoop.ipc.RemoteException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -198,30 +196,33 @@ public final class HadoopFs {
 
   /**
    * Creates {@code file} with {@code content} only if no file of that name exists, atomically: of
-   * several concurrent callers exactly one gets true. HDFS guarantees it for {@code create} without
-   * overwrite; Hadoop's local filesystem checks before it creates, so local files are created with
-   * {@code O_EXCL} instead. Object stores without conditional writes give no such guarantee.
+   * several concurrent callers exactly one gets true, and no reader ever sees the file half-written.
+   * The bytes go to a hidden temporary sibling, which is then published under the name only if it
+   * is free: a hard link on the local filesystem (link(2) refuses an existing name, while Hadoop's
+   * create(overwrite=false) there checks, then opens, and several creators pass the check
+   * together), a rename elsewhere (HDFS's NameNode refuses an existing target in one operation).
+   * Object stores whose rename only imitates that give no such guarantee.
    */
   public static boolean createNew(Path file, String content, Configuration conf) {
     FileSystem fs = fs(file, conf);
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    Path tmp = new Path(file.getParent(), "." + file.getName() + ".new-" + UUID.randomUUID());
     try {
+      try (OutputStream out = fs.create(tmp, false)) {
+        out.write(content.getBytes(StandardCharsets.UTF_8));
+      }
       if (fs instanceof RawLocalFileSystem local) {
-        java.nio.file.Path p = local.pathToFile(file).toPath();
-        Files.createDirectories(p.getParent());
-        Files.write(p, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return true;
+        try {
+          Files.createLink(local.pathToFile(file).toPath(), local.pathToFile(tmp).toPath());
+          return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          return false;
+        }
       }
-      try (OutputStream out = fs.create(file, false)) {
-        out.write(bytes);
-      }
-      return true;
-    } catch (java.nio.file.FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
-      return false;
+      return fs.rename(tmp, file);
     } catch (IOException e) {
-      // HDFS reports a file still being written by another client as AlreadyBeingCreatedException.
-      if (e instanceof RemoteException re && re.getClassName().endsWith(".AlreadyBeingCreatedException")) return false;
       throw new UncheckedIOException("cannot create " + file, e);
+    } finally {
+      deleteQuietly(fs, tmp);
     }
   }
 

@@ -5,11 +5,9 @@ import dev.awdlm.io.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
@@ -20,7 +18,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why only one retrain holds it, on HDFS and on the raw local filesystem alike:
  * <ul>
- *   <li>A generation is written whole under a hidden temporary name, then published under its number
- *       only if that name is free: a hard link on the local filesystem (link(2) refuses an existing
- *       name; Hadoop's create(overwrite=false) there checks, then opens, and several creators pass
- *       the check together), a rename elsewhere (HDFS's NameNode refuses an existing target in one
- *       operation). Of several takers of one generation one wins, and no reader sees it half-written.
+ *   <li>A generation's file is created with {@link HadoopFs#createNew}: written whole, then published
+ *       under its number only if that name is free. Of several takers of one generation one wins,
+ *       and no reader sees it half-written.
  *   <li>Renewal touches the holder's own file. A holder paused while its lease was taken over only
  *       touches its old generation, and then finds a newer one: it has lost the lease.
  *   <li>A taker that won a generation backs off (deletes it) if a newer one exists, since older
@@ -118,7 +113,7 @@ public final class Lease implements AutoCloseable {
       Holder mine = new Holder(owner, Instant.now().toString(), ttlSeconds, null);
       byte[] content = Json.pretty(mine).getBytes(StandardCharsets.UTF_8);
       Path file = generationFile(dir, generation);
-      if (createNew(fs, file, content)) {
+      if (HadoopFs.createNew(file, new String(content, StandardCharsets.UTF_8), fs.getConf())) {
         Seen now = newest(fs, dir, ttlSeconds);
         if (now != null && now.generation() == generation && (top == null || !stillHeld(fs, top, ttlSeconds))) {
           removeOlder(fs, dir, generation);
@@ -146,30 +141,6 @@ public final class Lease implements AutoCloseable {
 
   private static Path generationFile(Path dir, long generation) {
     return new Path(dir, Long.toString(generation));
-  }
-
-  /**
-   * Creates {@code file} holding {@code content} unless the name exists; true if this call created
-   * it. The bytes go to a hidden temporary name first, so the file appears complete.
-   */
-  private static boolean createNew(FileSystem fs, Path file, byte[] content) throws IOException {
-    Path tmp = new Path(file.getParent(), ".tmp-" + UUID.randomUUID());
-    try {
-      try (OutputStream out = fs.create(tmp, false)) {
-        out.write(content);
-      }
-      if (fs instanceof RawLocalFileSystem local) {
-        try {
-          Files.createLink(local.pathToFile(file).toPath(), local.pathToFile(tmp).toPath());
-          return true;
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          return false;
-        }
-      }
-      return fs.rename(tmp, file);
-    } finally {
-      HadoopFs.deleteQuietly(fs, tmp);
-    }
   }
 
   /** The newest generation in {@code dir}, or null when there is none. */
