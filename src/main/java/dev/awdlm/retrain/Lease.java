@@ -1,5 +1,6 @@
 package dev.awdlm.retrain;
 
+import dev.awdlm.config.ConfigError;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import java.io.FileNotFoundException;
@@ -105,6 +106,11 @@ public final class Lease implements AutoCloseable {
    */
   public static Lease acquire(Path dir, String owner, long ttlSeconds, Configuration conf) {
     FileSystem fs = HadoopFs.fs(dir, conf);
+    if (HadoopFs.exists(dir, conf) && !HadoopFs.isDirectory(dir, conf)) {
+      // Before lease generations, the lease was this one file; never take it over blindly.
+      throw new ConfigError("--registry", dir.toString(), "is a lease file of an earlier awdlm version (one file, not a"
+          + " directory of generations); delete it once no retrain of that version runs on this registry");
+    }
     try {
       Seen top = newest(fs, dir, ttlSeconds);
       if (top != null && top.heldAt(Instant.now())) throw new LockedException("registry is locked by " + top.describe());

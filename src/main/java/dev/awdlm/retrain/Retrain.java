@@ -69,6 +69,11 @@ public final class Retrain {
         LOG.info("retrain: --restart: discarding what run {} left in {}", req.runId(), layout.runDir());
         HadoopFs.deleteRecursively(layout.runDir(), conf);
       }
+      if (HadoopFs.exists(layout.claim(), conf)) {
+        // Only a retrain holding the lease prepares under the registry: this claim's owner was killed.
+        LOG.info("retrain: removing the run id claim {} that a killed retrain left", layout.claim());
+        HadoopFs.deleteRecursively(layout.claim(), conf);
+      }
       boolean warm = champion.isPresent() && !req.rebuildVocab();
       List<String> all = new ArrayList<>(overrides);
       // Qualified, so the config (and its hash, which a resume checks) is the same however --data was written.

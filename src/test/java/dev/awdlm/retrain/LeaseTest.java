@@ -146,4 +146,14 @@ class LeaseTest {
       assertThrows(LockedException.class, () -> Lease.acquire(lease(dir), "host:3:third", TTL, conf));
     }
   }
+
+  @Test
+  void aLeaseFileOfTheEarlierSingleFileLayoutIsNamedNotTrampled(@TempDir java.nio.file.Path dir) {
+    Path lease = new Path(dir.toUri().toString(), "lease");
+    String old = "{\"owner\" : \"host:42:ab\", \"acquired_at\" : \"2026-11-24T03:00:00Z\", \"expires_at\" : \"2026-11-24T03:30:00Z\"}";
+    HadoopFs.writeAtomically(lease, conf, old);
+    dev.awdlm.config.ConfigError e = assertThrows(dev.awdlm.config.ConfigError.class, () -> Lease.acquire(lease, "me", TTL, conf));
+    assertTrue(e.getMessage().contains(lease.toString()) && e.getMessage().contains("earlier awdlm"), e.getMessage());
+    assertEquals(old, HadoopFs.readUtf8(lease, conf), "left for its holder");
+  }
 }

@@ -169,4 +169,15 @@ class RetrainTest {
     assertEquals(r2, reg.decided("r2").orElseThrow(), "decision.json says the same");
     assertTrue(HadoopFs.exists(reg.done("r2"), conf));
   }
+
+  @Test
+  void aRunIdClaimLeftByAKilledRetrainDoesNotBlockItsRerun() {
+    // Only a retrain holding the lease prepares under the registry, so a claim found there belongs
+    // to one that was killed: the rerun clears it before it starts Spark.
+    String uri = tmp.resolve("registry").toUri().toString();
+    Registry reg = registry(uri);
+    HadoopFs.writeAtomically(reg.run("r1").claim(), conf, "{\"owner\" : \"killed\"}");
+    assertThrows(AssertionError.class, () -> retrain(uri, "r1"), "went on to start Spark");
+    assertFalse(HadoopFs.exists(reg.run("r1").claim(), conf));
+  }
 }
