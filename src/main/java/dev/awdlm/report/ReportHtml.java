@@ -37,11 +37,11 @@ public final class ReportHtml {
           .append(Base64.getEncoder().encodeToString(c.getValue())).append("\">\n");
     }
 
-    h.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>lr</th><th>train loss</th><th>train ppl</th><th>val ppl</th>")
+    h.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>lr</th><th>train NLL</th><th>train ppl</th><th>val ppl</th>")
         .append("<th>seconds</th><th>tokens/s</th><th>averaged</th><th>rollbacks</th></tr>\n");
     for (EpochMetrics e : r.epochs()) {
       h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
-          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainLoss())).append("</td><td>").append(f2(e.trainPpl()))
+          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainNll())).append("</td><td>").append(f2(e.trainPpl()))
           .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
           .append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS())).append("</td><td>")
           .append(e.asgd() ? "yes" : "no").append("</td><td>").append(e.rollbacks()).append("</td></tr>\n");

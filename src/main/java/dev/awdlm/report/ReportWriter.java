@@ -57,9 +57,9 @@ public final class ReportWriter {
 
   /** The epoch rows, with the same column names as report.json. */
   static String csv(List<EpochMetrics> epochs) {
-    StringBuilder b = new StringBuilder("epoch,lr,train_loss,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks\n");
+    StringBuilder b = new StringBuilder("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks\n");
     for (EpochMetrics e : epochs) {
-      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d%n", e.epoch(), e.lr(), e.trainLoss(), e.trainPpl(),
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d%n", e.epoch(), e.lr(), e.trainNll(), e.trainPpl(),
           e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks()));
     }
     return b.toString();

@@ -176,11 +176,11 @@ class TrainerCheckpointTest {
   }
 
   @Test
-  void theStockLstmBaselineTrainsThroughTheSameLoopWithAPerTokenLoss() {
+  void theStockLstmBaselineTrainsThroughTheSameLoopWithAPerTokenNll() {
     // DL4J's RnnOutputLayer sums its score over a segment's steps; the trainer reports per token.
     TrainResult r = Trainer.train(config("model.kind=lstm", "model.tied=false", "train.epochs=1"), sc, layout, prepared);
     EpochMetrics m = r.epochs().get(0);
-    assertTrue(m.trainLoss() > 1 && m.trainLoss() < Math.log(prepared.vocabSize()) + 1, "per-token loss: " + m.trainLoss());
+    assertTrue(m.trainNll() > 1 && m.trainNll() < Math.log(prepared.vocabSize()) + 1, "per-token NLL: " + m.trainNll());
     assertTrue(Double.isFinite(m.trainPpl()) && Double.isFinite(m.valPpl()), m.toString());
     assertTrue(Math.abs(Math.log(m.trainPpl()) - Math.log(m.valPpl())) < 1.5, "train and validation on one scale: " + m);
   }
