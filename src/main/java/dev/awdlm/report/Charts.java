@@ -1,8 +1,10 @@
 package dev.awdlm.report;
 
 import dev.awdlm.train.EpochMetrics;
+import dev.awdlm.train.RoundMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,15 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The report's charts, drawn with XChart as PNG bytes. */
+/**
+ * The report's charts, drawn with XChart as PNG bytes. Training figures are drawn per averaging
+ * round, at the fraction of its epoch's tokens trained by the end of the round, so that even a
+ * one-epoch run draws a curve; validation is one point per epoch.
+ */
 public final class Charts {
   static final int WIDTH = 760;
   static final int HEIGHT = 380;
@@ -27,16 +35,26 @@ public final class Charts {
   /** Title → PNG, in the order the report shows them. */
   public static Map<String, byte[]> forEpochs(List<EpochMetrics> epochs) {
     Map<String, byte[]> charts = new LinkedHashMap<>();
-    XYChart ppl = chart("Perplexity by epoch", "perplexity");
-    series(ppl, "train (loss incl. AR/TAR/L2)", epochs, EpochMetrics::trainPpl);
-    series(ppl, "validation", epochs, EpochMetrics::valPpl);
-    charts.put("Perplexity by epoch", png(ppl));
+    charts(epochs).forEach((title, chart) -> charts.put(title, png(chart)));
+    return charts;
+  }
+
+  /** Title → chart, before rendering. */
+  static Map<String, XYChart> charts(List<EpochMetrics> epochs) {
+    List<Point<RoundMetrics>> rounds = rounds(epochs);
+    Map<String, XYChart> charts = new LinkedHashMap<>();
+    XYChart ppl = chart("Perplexity", "perplexity (log scale)");
+    ppl.getStyler().setYAxisLogarithmic(true);
+    series(ppl, "train, exp(NLL) per averaging round", rounds, r -> Math.exp(r.nll()));
+    List<Point<EpochMetrics>> ends = epochs.stream().map(e -> new Point<>(e.epoch(), e)).toList();
+    series(ppl, "validation, per epoch", ends, EpochMetrics::valPpl).setMarker(SeriesMarkers.CIRCLE);
+    charts.put("Perplexity", ppl);
     XYChart speed = chart("Training throughput", "tokens/s");
-    series(speed, "tokens/s", epochs, EpochMetrics::tokensPerS);
-    charts.put("Training throughput", png(speed));
+    series(speed, "tokens/s, per averaging round", rounds, r -> r.tokens() / r.seconds());
+    charts.put("Training throughput", speed);
     XYChart lr = chart("Learning rate", "learning rate");
-    series(lr, "lr", epochs, EpochMetrics::lr);
-    charts.put("Learning rate", png(lr));
+    series(lr, "lr", rounds, RoundMetrics::lr);
+    charts.put("Learning rate", lr);
     return charts;
   }
 
@@ -50,10 +68,29 @@ public final class Charts {
     return chart;
   }
 
-  private static void series(XYChart chart, String name, List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> y) {
-    double[] xs = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
-    double[] ys = epochs.stream().mapToDouble(y).toArray();
-    chart.addSeries(name, xs, ys);
+  /** A value drawn at {@code x}, in epochs. */
+  private record Point<T>(double x, T value) {}
+
+  /** Each round at {@code epoch - 1 + (tokens trained so far in the epoch) / (the epoch's tokens)}. */
+  private static List<Point<RoundMetrics>> rounds(List<EpochMetrics> epochs) {
+    List<Point<RoundMetrics>> points = new ArrayList<>();
+    for (EpochMetrics e : epochs) {
+      long total = e.rounds().stream().mapToLong(RoundMetrics::tokens).sum();
+      long done = 0;
+      for (RoundMetrics r : e.rounds()) {
+        done += r.tokens();
+        points.add(new Point<>(e.epoch() - 1 + (double) done / total, r));
+      }
+    }
+    return points;
+  }
+
+  private static <T> XYSeries series(XYChart chart, String name, List<Point<T>> points, ToDoubleFunction<T> y) {
+    double[] xs = points.stream().mapToDouble(Point::x).toArray();
+    double[] ys = points.stream().mapToDouble(p -> y.applyAsDouble(p.value())).toArray();
+    XYSeries s = chart.addSeries(name, xs, ys);
+    s.setMarker(SeriesMarkers.NONE);
+    return s;
   }
 
   public static byte[] png(XYChart chart) {

@@ -55,12 +55,12 @@ public final class ReportWriter {
     LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), new Path(layout.outputDir(), INDEX));
   }
 
-  /** The epoch rows, with the same column names as report.json. */
+  /** The epoch rows, with the same column names as report.json (their rounds are in report.json only). */
   static String csv(List<EpochMetrics> epochs) {
-    StringBuilder b = new StringBuilder("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks\n");
+    StringBuilder b = new StringBuilder("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks,tokens,workers\n");
     for (EpochMetrics e : epochs) {
-      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d%n", e.epoch(), e.lr(), e.trainNll(), e.trainPpl(),
-          e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks()));
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d,%d,%d%n", e.epoch(), e.lr(), e.trainNll(), e.trainPpl(),
+          e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks(), e.tokens(), e.workers()));
     }
     return b.toString();
   }
