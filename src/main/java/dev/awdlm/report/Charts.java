@@ -12,8 +12,8 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -45,15 +45,15 @@ public final class Charts {
     Map<String, XYChart> charts = new LinkedHashMap<>();
     XYChart ppl = chart("Perplexity", "perplexity (log scale)");
     ppl.getStyler().setYAxisLogarithmic(true);
-    series(ppl, "train, exp(NLL) per averaging round", rounds, r -> Math.exp(r.nll()));
+    series(ppl, "train, exp(NLL) per averaging round", rounds, r -> Math.exp(r.nll()), SeriesMarkers.NONE);
     List<Point<EpochMetrics>> ends = epochs.stream().map(e -> new Point<>(e.epoch(), e)).toList();
-    series(ppl, "validation, per epoch", ends, EpochMetrics::valPpl).setMarker(SeriesMarkers.CIRCLE);
+    series(ppl, "validation, per epoch", ends, EpochMetrics::valPpl, SeriesMarkers.CIRCLE);
     charts.put("Perplexity", ppl);
     XYChart speed = chart("Training throughput", "tokens/s");
-    series(speed, "tokens/s, per averaging round", rounds, r -> r.tokens() / r.seconds());
+    series(speed, "tokens/s, per averaging round", rounds, r -> r.tokens() / r.seconds(), SeriesMarkers.NONE);
     charts.put("Training throughput", speed);
     XYChart lr = chart("Learning rate", "learning rate");
-    series(lr, "lr", rounds, RoundMetrics::lr);
+    series(lr, "lr", rounds, RoundMetrics::lr, SeriesMarkers.NONE);
     charts.put("Learning rate", lr);
     return charts;
   }
@@ -85,12 +85,31 @@ public final class Charts {
     return points;
   }
 
-  private static <T> XYSeries series(XYChart chart, String name, List<Point<T>> points, ToDoubleFunction<T> y) {
-    double[] xs = points.stream().mapToDouble(Point::x).toArray();
-    double[] ys = points.stream().mapToDouble(p -> y.applyAsDouble(p.value())).toArray();
-    XYSeries s = chart.addSeries(name, xs, ys);
-    s.setMarker(SeriesMarkers.NONE);
-    return s;
+  /**
+   * The finite points only: XChart refuses NaN and infinity, and a diverged run has them. A series
+   * without one finite point is left out, because XChart refuses an empty one too.
+   */
+  private static <T> void series(XYChart chart, String name, List<Point<T>> points, ToDoubleFunction<T> y, Marker marker) {
+    List<double[]> finite = new ArrayList<>();
+    for (Point<T> p : points) {
+      double v = y.applyAsDouble(p.value());
+      if (Double.isFinite(v)) finite.add(new double[] {p.x(), v});
+    }
+    if (finite.isEmpty()) return;
+    chart.addSeries(name, finite.stream().mapToDouble(p -> p[0]).toArray(), finite.stream().mapToDouble(p -> p[1]).toArray())
+        .setMarker(marker);
+  }
+
+  /** The figures the charts leave out because they are not finite, for the page to name. */
+  public static List<String> notDrawn(List<EpochMetrics> epochs) {
+    List<String> out = new ArrayList<>();
+    for (EpochMetrics e : epochs) {
+      for (RoundMetrics r : e.rounds()) {
+        if (!Double.isFinite(Math.exp(r.nll()))) out.add("the training NLL of epoch " + e.epoch() + " round " + r.round() + " (" + r.nll() + ")");
+      }
+      if (!Double.isFinite(e.valPpl())) out.add("the validation perplexity of epoch " + e.epoch() + " (" + e.valPpl() + ")");
+    }
+    return out;
   }
 
   public static byte[] png(XYChart chart) {

@@ -3,6 +3,7 @@ package dev.awdlm.report;
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.train.EpochMetrics;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -31,6 +32,10 @@ public final class ReportHtml {
         .append(esc(r.finishedAt())).append(".</p>\n");
 
     h.append("<h2>Charts</h2>\n");
+    List<String> notDrawn = Charts.notDrawn(r.epochs());
+    if (!notDrawn.isEmpty()) {
+      h.append("<p>Not drawn, because not finite: ").append(esc(String.join("; ", notDrawn))).append(".</p>\n");
+    }
     for (Map.Entry<String, byte[]> c : charts.entrySet()) {
       h.append("<img class=\"chart\" alt=\"").append(esc(c.getKey())).append("\" width=\"").append(Charts.WIDTH)
           .append("\" height=\"").append(Charts.HEIGHT).append("\" src=\"data:image/png;base64,")

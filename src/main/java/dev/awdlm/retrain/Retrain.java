@@ -14,6 +14,7 @@ import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.BuildInfo;
 import dev.awdlm.report.RunReport;
 import dev.awdlm.train.Trainer;
+import dev.awdlm.train.TrainingDivergedException;
 import java.io.File;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,8 +99,19 @@ public final class Retrain {
           prepared.splits().get("train").tokens(), 100 * prepared.splits().get("train").oovRate(), warm ? "champion's" : "new"));
       if (!HadoopFs.exists(layout.model(), conf)) {
         boolean resume = dev.awdlm.train.Checkpoints.any(layout, conf);
-        Trainer.train(config, sc, layout, prepared,
-            new Trainer.Start(resume, false, warm ? champion.get().net().params() : null));
+        try {
+          Trainer.train(config, sc, layout, prepared,
+              new Trainer.Start(resume, false, warm ? champion.get().net().params() : null));
+        } catch (TrainingDivergedException e) {
+          LOG.warn("retrain: run {}: {}; the challenger is rejected", req.runId(), e.getMessage());
+          Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
+          Decision d = new Decision(req.runId(), Instant.now().toString(), "rejected", championId.orElse(null), e.valPpl(),
+              championPpl, championPpl == null ? null : (championPpl - e.valPpl()) / championPpl, config.retrain().minImprovement(),
+              warm ? "champion" : "rebuilt", prepared.splits().get("train").oovRate(), Double.NaN, null, BuildInfo.gitCommit());
+          lease.verify();
+          HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
+          return new Outcome(record(registry, d, lease), false);
+        }
       }
       RunReport report = Pipeline.evaluateAndReport(config, layout, sc);
 
@@ -147,6 +159,8 @@ public final class Retrain {
       registry.promote(d.runId());
       LOG.info("retrain: promoted {} (validation perplexity {}{})", d.runId(), String.format("%.2f", d.challengerValPpl()),
           d.championValPpl() == null ? ", first champion" : String.format(" against %.2f", d.championValPpl()));
+    } else if (d.championValPpl() == null) {
+      LOG.info("retrain: {} not promoted: its training diverged, and there is no champion yet", d.runId());
     } else {
       LOG.info("retrain: {} not promoted: validation perplexity {} against the champion's {} (needs {}% better)", d.runId(),
           String.format("%.2f", d.challengerValPpl()), String.format("%.2f", d.championValPpl()), 100 * d.minImprovement());

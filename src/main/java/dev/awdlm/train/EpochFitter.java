@@ -71,7 +71,8 @@ final class EpochFitter {
 
   private String divergence(RoundMetrics r) {
     if (!Double.isFinite(r.nll()) || !Double.isFinite(sparkNet.getScore())) {
-      return "the training loss is not finite in round " + r.round();
+      return "the training loss is not finite in round " + r.round() + " (NLL per token " + r.nll() + ", DL4J score "
+          + sparkNet.getScore() + ")";
     }
     if (!Double.isFinite(sparkNet.getNetwork().params().sumNumber().doubleValue())) {
       return "the weights are not finite after round " + r.round();

@@ -91,12 +91,18 @@ public final class Trainer {
       long epochStart = System.nanoTime();
       EpochFitter.Outcome fit = fitter.fit(epoch, lr, p.asgd);
       if (fit.divergence() != null) {
-        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, restart, epoch, fit.divergence());
+        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, restart, epoch, fit.divergence(), Double.NaN);
         continue;
       }
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       sc.setJobDescription("validate epoch " + epoch + "/" + t.epochs());
       Perplexity val = validation.run(evaluated(sparkNet.getNetwork(), p.asgd));
+      if (exploded(val.perplexity(), prepared.vocabSize())) {
+        String why = String.format("validation perplexity %.4g is %s", val.perplexity(), Double.isFinite(val.perplexity())
+            ? "above the vocabulary size " + prepared.vocabSize() + ", the perplexity of a uniform guess" : "not finite");
+        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, restart, epoch, why, val.perplexity());
+        continue;
+      }
       EpochMetrics m = EpochMetrics.of(epoch, lr, fit.rounds(), val.perplexity(), seconds, p.asgd.average() != null, p.rollbacks);
       finishEpoch(config, layout, conf, sc, sparkNet.getNetwork(), p, m);
       double elapsed = (System.nanoTime() - runStart) / 1e9;
@@ -249,10 +255,10 @@ public final class Trainer {
    * halved, the epoch tried again. Returns the epoch to run next.
    */
   private static int rollback(Progress p, MultiLayerNetwork net, RunLayout layout, Configuration conf, Restart restart,
-      int epoch, String divergence) {
+      int epoch, String divergence, double valPpl) {
     if (p.rollbacks >= MAX_ROLLBACKS) {
-      throw new IllegalStateException("training diverged in epoch " + epoch + " (" + divergence + ") after "
-          + p.rollbacks + " rollbacks that each halved the learning rate; lower train.lr or raise train.clip");
+      throw new TrainingDivergedException("training diverged in epoch " + epoch + " (" + divergence + ") after "
+          + p.rollbacks + " rollbacks that each halved the learning rate; lower train.lr or raise train.clip", epoch, valPpl);
     }
     double lrScale = p.lrScale / 2;
     int rollbacks = p.rollbacks + 1;
@@ -273,6 +279,16 @@ public final class Trainer {
     LOG.warn("train: epoch {}: {}; rolled back to epoch {} with the learning rate halved (rollback {}/{})",
         epoch, divergence, p.epochsDone, rollbacks, MAX_ROLLBACKS);
     return p.epochsDone + 1;
+  }
+
+  /**
+   * Whether a validation perplexity means the model diverged: not finite, or worse than a uniform
+   * guess over the vocabulary, whose perplexity is exactly its size. A fresh model starts near that
+   * figure and training only lowers it, so a trained epoch above it has lost what it learned (clipped
+   * SGD at lr 1e4 on the tiny corpus: finite loss, validation perplexity 5.6e33).
+   */
+  static boolean exploded(double valPpl, int vocabSize) {
+    return !Double.isFinite(valPpl) || valPpl > vocabSize;
   }
 
   /** The network with the parameters that are evaluated and saved: NT-ASGD's average once it has one. */
