@@ -9,6 +9,7 @@ import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
+import dev.awdlm.io.RunClaim;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.io.SerializableHadoopConf;
 import java.io.IOException;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The prepare stage: read the three splits, count the vocabulary on train, encode every split and
- * export DataSet files. Everything is written to a staging directory that is renamed to the run
- * directory only when complete, so a failed prepare leaves nothing that looks finished.
+ * export DataSet files. The run id is claimed first ({@link RunClaim}), so two prepares with one id
+ * never write together. Everything is written to a staging directory of this attempt that is
+ * renamed to the run directory only when complete, so a failed prepare leaves nothing that looks
+ * finished.
  */
 public final class PrepareJob {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
@@ -49,19 +52,24 @@ public final class PrepareJob {
    */
   public static PrepareStats run(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, Vocabulary vocabulary) {
     Configuration conf = sc.hadoopConfiguration();
-    if (HadoopFs.exists(layout.runDir(), conf)) {
-      throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
-    }
-    RunLayout staged = layout.staging("prepare");
-    Path staging = staged.runDir();
-    HadoopFs.deleteRecursively(staging, conf); // leftover of a crashed attempt with this run id
-    try {
-      PrepareStats stats = prepareInto(config, sc, staged, vocabulary);
-      HadoopFs.publishDirectory(staging, layout.runDir(), conf);
-      return stats;
-    } catch (RuntimeException e) {
-      HadoopFs.deleteRecursively(staging, conf);
-      throw e;
+    try (RunClaim claim = RunClaim.take(layout, conf)) {
+      if (HadoopFs.exists(layout.runDir(), conf)) {
+        throw new ConfigError("--run-id", layout.runId(), "already exists at " + layout.runDir() + "; choose another run id");
+      }
+      // Holding the claim, no live attempt owns a staging directory of this id: any is a crash's leftover.
+      HadoopFs.deleteMatching(layout.stagingGlob("prepare"), conf);
+      RunLayout staged = layout.staging("prepare");
+      Path staging = staged.runDir();
+      try {
+        PrepareStats stats = prepareInto(config, sc, staged, vocabulary);
+        HadoopFs.publishDirectory(staging, layout.runDir(), conf);
+        return stats;
+      } catch (Throwable e) { // a failed Spark job is a checked SparkException, a full local disk an FSError
+        HadoopFs.deleteRecursively(staging, conf);
+        ConfigError input = ConfigError.within(e); // bad input found by a task arrives wrapped by Spark
+        if (input != null) throw input;
+        throw e;
+      }
     }
   }
 
@@ -76,7 +84,7 @@ public final class PrepareJob {
 
     long t0 = System.nanoTime();
     sc.setJobDescription("prepare: count vocabulary (train)");
-    CorpusReader.Corpus train = reader.read(inputs.get("train"), partitions);
+    CorpusReader.Corpus train = reader.read("data.train", inputs.get("train"), partitions);
     Vocabulary vocab = given != null ? given : new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
         .build(train.lines().map(Utf8.Line::text), tokenizer);
     HadoopFs.writeAtomically(out.vocab(), conf, vocab.toTsv());
@@ -91,11 +99,11 @@ public final class PrepareJob {
     for (String split : SPLITS) {
       long t = System.nanoTime();
       sc.setJobDescription("prepare: encode and export " + split);
-      CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read(inputs.get(split), partitions);
+      CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read("data." + split, inputs.get(split), partitions);
       JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
       try {
         int rows = split.equals("train") ? config.train().batchSize() : config.train().evalBatchSize();
-        splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab.unkId(), out.batches(split), confB, conf));
+        splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab, out.batches(split), confB, conf));
       } finally {
         encoded.unpersist(false);
       }
@@ -124,13 +132,13 @@ public final class PrepareJob {
     Tokenizer tokenizer = Tokenizer.of(config.data());
     List<Path> files = HadoopFs.expandInputs(key, inputs, conf);
     int partitions = config.data().partitions() > 0 ? config.data().partitions() : sc.defaultParallelism();
-    CorpusReader.Corpus corpus = new CorpusReader(sc).read(files, partitions);
+    CorpusReader.Corpus corpus = new CorpusReader(sc).read(key, files, partitions);
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
     Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
     JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
     try {
       HadoopFs.mkdirs(dir, conf);
-      return exportSplit(config, key, "eval", rows, corpus, encoded, vocab.unkId(), dir, confB, conf);
+      return exportSplit(config, key, "eval", rows, corpus, encoded, vocab, dir, confB, conf);
     } finally {
       encoded.unpersist(false);
     }
@@ -139,28 +147,34 @@ public final class PrepareJob {
   /** The corpus's lines as vocabulary ids, kept: the export reads them twice (sizes, then tokens). */
   private static JavaRDD<EncodedLine> encode(CorpusReader.Corpus corpus, Broadcast<Vocabulary> vocab, Tokenizer tokenizer) {
     return corpus.lines()
-        .map(line -> new EncodedLine(vocab.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes()))
+        .map(line -> new EncodedLine(vocab.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes(), line.bytes()))
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String key, String split, int rows,
-      CorpusReader.Corpus corpus, JavaRDD<EncodedLine> encoded, int unkId, Path dir, Broadcast<SerializableHadoopConf> confB,
+      CorpusReader.Corpus corpus, JavaRDD<EncodedLine> encoded, Vocabulary vocab, Path dir, Broadcast<SerializableHadoopConf> confB,
       Configuration conf) {
+    int unkId = vocab.unkId();
+    int eosId = vocab.id(Vocabulary.EOS);
     // One pass for per-partition sizes: they give every token its global stream position.
     List<long[]> perPartition = encoded.mapPartitions(lines -> {
-      long lineCount = 0, tokenCount = 0, oov = 0, invalid = 0;
+      long lineCount = 0, tokenCount = 0, oov = 0, invalid = 0, text = 0, words = 0;
       while (lines.hasNext()) {
         EncodedLine line = lines.next();
         lineCount++;
         tokenCount += line.ids().length;
         invalid += line.invalidBytes();
-        for (int id : line.ids()) if (id == unkId) oov++;
+        text += line.bytes() + 1L; // and its line terminator
+        for (int id : line.ids()) {
+          if (id == unkId) oov++;
+          if (id != eosId) words++;
+        }
       }
-      return List.of(new long[] {lineCount, tokenCount, oov, invalid}).iterator();
+      return List.of(new long[] {lineCount, tokenCount, oov, invalid, text, words}).iterator();
     }).collect();
     long[] starts = new long[perPartition.size()];
-    long[][] perFile = new long[corpus.files().size()][2]; // lines, invalid bytes
-    long lines = 0, tokens = 0, oov = 0, invalid = 0;
+    long[][] perFile = new long[corpus.files().size()][3]; // lines, invalid bytes, text bytes
+    long lines = 0, tokens = 0, oov = 0, invalid = 0, words = 0;
     for (int p = 0; p < starts.length; p++) {
       long[] s = perPartition.get(p);
       starts[p] = tokens;
@@ -168,13 +182,19 @@ public final class PrepareJob {
       tokens += s[1];
       oov += s[2];
       invalid += s[3];
+      words += s[5];
       perFile[corpus.fileOf(p)][0] += s[0];
       perFile[corpus.fileOf(p)][1] += s[3];
+      perFile[corpus.fileOf(p)][2] += s[4];
     }
     List<PrepareStats.InputFile> inputFiles = checkFiles(key, corpus.files(), perFile, conf);
     String where = String.join(",", corpus.files().stream().map(Path::toString).toList());
     int bptt = config.train().bptt();
     if (tokens == 0) throw new ConfigError(key, where, "the " + split + " split is empty (no tokens)");
+    if (words == 0) {
+      throw new ConfigError(key, where, "the " + split + " split has no words: its " + tokens
+          + " tokens are all end-of-line markers (the files hold only blank or whitespace lines)");
+    }
     if (tokens < 2L * bptt) {
       throw new ConfigError(key, where, "the " + split + " split has " + tokens + " tokens; it needs at least 2*bptt = " + 2L * bptt);
     }
@@ -199,18 +219,18 @@ public final class PrepareJob {
     List<PrepareStats.InputFile> out = new ArrayList<>(files.size());
     for (int f = 0; f < files.size(); f++) {
       Path file = files.get(f);
-      long bytes = fileSize(file, conf);
       long invalid = perFile[f][1];
+      long text = perFile[f][2]; // decompressed: the size on disk of a .gz would overstate the share
       if (invalid > 0) {
-        double fraction = bytes > 0 ? (double) invalid / bytes : 1;
+        double fraction = text > 0 ? (double) invalid / text : 1;
         if (fraction > MAX_INVALID_FRACTION) {
           throw new ConfigError(key, file.toString(), String.format(
-              "%d of its %d bytes (%.1f%%) are not valid UTF-8; more than %.0f%% means it is not a text file (binary or another encoding)",
-              invalid, bytes, 100 * fraction, 100 * MAX_INVALID_FRACTION));
+              "%d of its %d bytes of text (%.1f%%) are not valid UTF-8; more than %.0f%% means it is not a text file"
+                  + " (binary or another encoding)", invalid, text, 100 * fraction, 100 * MAX_INVALID_FRACTION));
         }
         LOG.warn("prepare: {}: {} bytes that are not valid UTF-8 were replaced with U+FFFD", file, invalid);
       }
-      out.add(new PrepareStats.InputFile(file.toString(), bytes, perFile[f][0], invalid));
+      out.add(new PrepareStats.InputFile(file.toString(), fileSize(file, conf), perFile[f][0], invalid));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.awdlm.bench;
 
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
+import dev.awdlm.io.RunLayout;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class BenchResult {
 
   /** Writes {@code <outputDir>/bench/<name>.json} atomically, then prints the JSON as stdout's last line. */
   public Path publish(Path outputDir, Configuration conf, PrintStream out) {
-    Path target = new Path(new Path(outputDir, "bench"), name + ".json");
+    Path target = new Path(RunLayout.benchDir(outputDir), name + ".json");
     HadoopFs.mkdirs(target.getParent(), conf);
     String json = toJson();
     HadoopFs.writeAtomically(target, conf, json + "\n");

@@ -42,7 +42,7 @@ public final class PrepareBench {
     org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path(file.toUri());
     long start = System.nanoTime();
     sc.setJobDescription("bench prepare: " + name + " vocabulary");
-    CorpusReader.Corpus corpus = new CorpusReader(sc).read(List.of(input), partitions);
+    CorpusReader.Corpus corpus = new CorpusReader(sc).read("--corpus", List.of(input), partitions);
     Vocabulary vocab = new VocabularyBuilder(vocabSize, 1).build(corpus.lines().map(Utf8.Line::text), tokenizer);
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
     sc.setJobDescription("bench prepare: " + name + " encode");

@@ -47,7 +47,14 @@ public final class AwdlmCommand implements Runnable {
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new AwdlmCommand());
     cl.setExecutionExceptionHandler(AwdlmCommand::handle);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli hands only Exceptions to the handler; an Error (Hadoop's FSError on a full local disk) gets here.
+      CommandLine.ParseResult parsed = cl.getParseResult();
+      while (parsed != null && parsed.hasSubcommand()) parsed = parsed.subcommand();
+      return failed(parsed != null ? parsed.commandSpec().commandLine() : cl, e);
+    }
   }
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -59,31 +66,28 @@ public final class AwdlmCommand implements Runnable {
         return LOCKED;
       }
     }
-    ConfigError config = configError(e);
+    ConfigError config = ConfigError.within(e); // it may arrive wrapped, e.g. by Spark: still the user's input at fault
     if (config != null) {
       err.println("awdlm " + cl.getCommandName() + ": config error: " + config.getMessage());
       err.flush();
       return USAGE;
     }
+    return failed(cl, e);
+  }
+
+  private static int failed(CommandLine cl, Throwable e) {
     LOG.error("awdlm {} failed", cl.getCommandName(), e);
+    PrintWriter err = cl.getErr();
     err.println("awdlm " + cl.getCommandName() + ": failed: " + rootMessage(e));
     err.flush();
     return FAILED;
-  }
-
-  /** A ConfigError may arrive wrapped (e.g. by Spark); it is still the user's input at fault. */
-  static ConfigError configError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConfigError c) return c;
-    }
-    return null;
   }
 
   private static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) t = t.getCause();
     String own = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    return t == e ? own : own + " (cause: " + t + ")";
+    return t == e || own.contains(t.toString()) ? own : own + " (cause: " + t + ")";
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

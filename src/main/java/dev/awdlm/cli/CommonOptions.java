@@ -5,8 +5,9 @@ import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import java.io.File;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** Options every command shares: where the config comes from, where output goes, and the run id. */
 public final class CommonOptions {
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file (keys: src/main/resources/reference.conf).")
   File config;
@@ -26,7 +28,7 @@ public final class CommonOptions {
   @Option(names = "--output", paramLabel = "URI", description = "Root of all runs; short for --set output.dir=URI.")
   String output;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id: the run writes under <output.dir>/<ID>/ (default: a UTC timestamp).")
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run id: the run writes under <output.dir>/<ID>/ (default: a UTC timestamp and a random suffix).")
   String runId;
 
   /** Reads and validates the configuration; throws {@link dev.awdlm.config.ConfigError} on any bad value. */
@@ -47,7 +49,15 @@ public final class CommonOptions {
     return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId);
   }
 
+  /**
+   * A UTC timestamp to the millisecond and a random suffix, e.g. {@code 20261124T190455.123Z-3f9a1c}:
+   * ids sort by start time, and two launches in one millisecond still differ.
+   */
   static String newRunId() {
-    return ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID);
+    return newRunId(Instant.now());
+  }
+
+  static String newRunId(Instant now) {
+    return RUN_ID.format(now) + String.format("-%06x", RANDOM.nextInt(1 << 24));
   }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--model", paramLabel = "URI", description = "A saved model: a run directory, its model/ directory, or model.zip.")
+  @Option(names = "--model", paramLabel = "URI", description = "A saved model: a run directory, its model/ directory, or the model.zip in it.")
   String model;
 
   @Option(names = "--data", paramLabel = "URI", split = ",", description = "Text files, directories or globs (repeatable).")
@@ -59,6 +59,12 @@ final class EvaluateCommand implements Callable<Integer> {
     if (singleChunkMaxTokens < 0) throw new ConfigError("--single-chunk-max-tokens", singleChunkMaxTokens, "must be >= 0");
     AwdlmConfig config = common.load();
     var hadoop = SparkSessions.hadoopConfiguration();
+    HadoopFs.fs("output.dir", HadoopFs.location("output.dir", config.output().dir()), hadoop); // scratch space
+    if (out != null) {
+      org.apache.hadoop.fs.Path target = HadoopFs.location("--out", out);
+      HadoopFs.fs("--out", target, hadoop);
+      if (HadoopFs.isDirectory(target, hadoop)) throw new ConfigError("--out", out, "is a directory; name the file to write the result to");
+    }
     SavedModel saved = SavedModel.load("--model", model, hadoop);
     HadoopFs.expandInputs("--data", data, hadoop); // a missing path fails here, before Spark starts
     try (SparkSession spark = SparkSessions.getOrCreate()) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     description = {"Scheduled retraining: warm-start a challenger from the registry's champion on a new corpus",
         "snapshot, evaluate both on the snapshot's held-out split, and promote the challenger only if its",
         "validation perplexity is better by retrain.minImprovement. The first run trains from scratch and promotes.",
-        "Exit codes: 0 done (or already done), 2 bad input, 3 the registry is locked by another retrain, 1 failure."})
+        "Exit codes: 0 done (or already done), 2 bad input or a damaged registry file, 3 the registry is locked by another",
+        "retrain, 1 failure."})
 final class RetrainCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 

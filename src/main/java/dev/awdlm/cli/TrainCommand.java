@@ -22,10 +22,12 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Option(names = "--resume", paramLabel = "RUN_ID",
-      description = "Continue run RUN_ID from its last complete checkpoint (a corrupt one is skipped).")
+      description = {"Continue run RUN_ID from its last complete checkpoint. A corrupt one is skipped; one the",
+          "filesystem fails to read stops the resume (exit 1). A run with no checkpoint yet starts at epoch 1."})
   String resume;
 
-  @Option(names = "--force", description = "With --resume: continue although the config differs from the checkpoint's.")
+  @Option(names = "--force", description = {"With --resume: continue although the config differs from the checkpoint's,",
+      "or start over from epoch 1 when checkpoints exist but none reads back complete."})
   boolean force;
 
   @Override

@@ -14,14 +14,19 @@ import java.nio.charset.StandardCharsets;
 public final class Utf8 {
   private Utf8() {}
 
-  /** A decoded line and how many of its bytes were not valid UTF-8. */
-  public record Line(String text, int invalidBytes) {}
+  /**
+   * A decoded line.
+   *
+   * @param invalidBytes how many of its bytes were not valid UTF-8
+   * @param bytes how many bytes it was decoded from
+   */
+  public record Line(String text, int invalidBytes, int bytes) {}
 
   public static Line decode(byte[] bytes, int length) {
     // The JDK's intrinsic decoder is several times faster than a CharsetDecoder loop; it maps
     // malformed input to U+FFFD, so only lines that contain U+FFFD need the counting slow path.
     String fast = new String(bytes, 0, length, StandardCharsets.UTF_8);
-    if (fast.indexOf('\uFFFD') < 0) return new Line(fast, 0);
+    if (fast.indexOf('\uFFFD') < 0) return new Line(fast, 0, length);
     return decodeCounting(bytes, length);
   }
 
@@ -42,6 +47,6 @@ public final class Utf8 {
     }
     decoder.flush(out);
     out.flip();
-    return new Line(out.toString(), invalid);
+    return new Line(out.toString(), invalid, length);
   }
 }

@@ -22,7 +22,12 @@ public final class Vocabulary implements Serializable {
 
   private final String[] tokens;
   private final long[] counts;
-  private transient Map<String, Integer> index;
+  /**
+   * Token to id, built on first use: Kryo (Spark's serializer here) runs no constructor and skips
+   * transient fields, so a deserialized copy starts without it. Volatile, because task threads
+   * share one broadcast copy: without it a thread may see the map's reference before its entries.
+   */
+  private transient volatile Map<String, Integer> index;
 
   private Vocabulary(List<TokenCount> entries) {
     this.tokens = entries.stream().map(TokenCount::token).toArray(String[]::new);
@@ -91,12 +96,14 @@ public final class Vocabulary implements Serializable {
   }
 
   private Map<String, Integer> index() {
-    if (index == null) {
-      Map<String, Integer> m = new HashMap<>(tokens.length * 2);
+    Map<String, Integer> m = index; // one volatile read per call
+    if (m == null) {
+      // Threads that race here each build an equal map and publish it only once it is complete.
+      m = new HashMap<>(tokens.length * 2);
       for (int i = 0; i < tokens.length; i++) m.put(tokens[i], i);
       index = m;
     }
-    return index;
+    return m;
   }
 
   /** {@code id<TAB>token<TAB>count} lines, one per id, newline-terminated. */

@@ -37,8 +37,8 @@ public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, Awdl
   }
 
   /**
-   * Loads a saved model from {@code uri}: its directory, its {@code model.zip}, or a run directory
-   * (which holds it in {@code model/}).
+   * Loads a saved model from {@code uri}: its directory, its {@code model.zip} (under that name), or
+   * a run directory (which holds it in {@code model/}).
    *
    * @param key the option the location came from, named in errors
    */
@@ -97,6 +97,11 @@ public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, Awdl
   private static Path locate(String key, String uri, Configuration conf) {
     Path p = HadoopFs.location(key, uri);
     if (p.getName().endsWith(".zip")) {
+      // The zip only locates the directory, whose model.zip is loaded: any other name would be swapped for it.
+      if (!p.getName().equals(MODEL)) {
+        throw new ConfigError(key, uri, "is not a saved model: its network is " + MODEL + ", next to " + VOCAB + " and "
+            + META + "; give that file or its directory");
+      }
       if (!HadoopFs.exists(p, conf)) throw new ConfigError(key, uri, "no such file");
       return p.getParent();
     }

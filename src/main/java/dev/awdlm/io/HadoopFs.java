@@ -1,11 +1,13 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +18,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathIsDirectoryException;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -35,11 +39,27 @@ public final class HadoopFs {
    */
   public static FileSystem fs(Path path, Configuration conf) {
     try {
-      FileSystem fs = path.getFileSystem(conf);
-      return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+      return open(path, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open filesystem of " + path, e);
     }
+  }
+
+  /**
+   * The filesystem of a user-supplied location. One that Hadoop cannot open, for an unknown scheme
+   * or host, is the user's input at fault: a {@link ConfigError} naming {@code key}.
+   */
+  public static FileSystem fs(String key, Path path, Configuration conf) {
+    try {
+      return open(path, conf);
+    } catch (IOException | IllegalArgumentException e) { // HDFS's client wraps UnknownHostException in the latter
+      throw new ConfigError(key, path.toString(), "names a filesystem Hadoop cannot open: " + e.getMessage());
+    }
+  }
+
+  private static FileSystem open(Path path, Configuration conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
   }
 
   /**
@@ -74,7 +94,7 @@ public final class HadoopFs {
     List<Path> files = new ArrayList<>();
     for (String pattern : patterns) {
       Path p = location(key, pattern);
-      FileSystem fs = fs(p, conf);
+      FileSystem fs = fs(key, p, conf);
       FileStatus[] matches;
       try {
         matches = fs.globStatus(p);
@@ -112,7 +132,8 @@ public final class HadoopFs {
 
   /**
    * Writes {@code target} so that readers see the old content or the complete new one, never a
-   * part: the bytes go to a hidden temporary sibling, which is then renamed over the target.
+   * part: the bytes go to a hidden temporary sibling, which is then renamed over the target. A
+   * directory at {@code target} fails the write.
    */
   public static void writeAtomically(Path target, Configuration conf, Writer writer) {
     FileSystem fs = fs(target, conf);
@@ -122,9 +143,12 @@ public final class HadoopFs {
         writer.write(out);
       }
       replace(fs, tmp, target);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       deleteQuietly(fs, tmp);
-      throw e instanceof IOException io ? new UncheckedIOException("cannot write " + target, io) : (RuntimeException) e;
+      throw new UncheckedIOException("cannot write " + target, e);
+    } catch (RuntimeException | Error e) { // Hadoop's local filesystem reports a full disk as FSError, an Error
+      deleteQuietly(fs, tmp);
+      throw e;
     }
   }
 
@@ -132,16 +156,74 @@ public final class HadoopFs {
     writeAtomically(target, conf, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Renames a finished temporary file over {@code target}, atomically where the filesystem can. */
+  /**
+   * Renames a finished temporary file over {@code target}, atomically where the filesystem can.
+   * A directory at {@code target} is an error, never replaced or written into.
+   */
   static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
     if (fs instanceof DistributedFileSystem dfs) {
-      dfs.rename(tmp, target, Options.Rename.OVERWRITE); // one NameNode operation
+      dfs.rename(tmp, target, Options.Rename.OVERWRITE); // one NameNode operation; it refuses a directory target
       return;
     }
-    if (fs.rename(tmp, target)) return; // POSIX rename replaces atomically
+    if (fs.rename(tmp, target)) {
+      if (!isDirectory(fs, target)) return; // POSIX rename replaces atomically
+      // Hadoop's local rename moves a file into a directory of the target's name rather than fail.
+      deleteQuietly(fs, new Path(target, tmp.getName()));
+      throw new PathIsDirectoryException(target.toString());
+    }
+    if (isDirectory(fs, target)) throw new PathIsDirectoryException(target.toString());
     // Stores whose rename refuses an existing target: the only non-atomic path, kept short.
     if (fs.exists(target) && fs.delete(target, false) && fs.rename(tmp, target)) return;
     throw new IOException("cannot rename " + tmp + " to " + target);
+  }
+
+  private static boolean isDirectory(FileSystem fs, Path path) throws IOException {
+    try {
+      return fs.getFileStatus(path).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code path} is an existing directory. */
+  public static boolean isDirectory(Path path, Configuration conf) {
+    try {
+      return isDirectory(fs(path, conf), path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
+  }
+
+  /**
+   * Creates {@code file} with {@code content} only if no file of that name exists, atomically: of
+   * several concurrent callers exactly one gets true, and no reader ever sees the file half-written.
+   * The bytes go to a hidden temporary sibling, which is then published under the name only if it
+   * is free: a hard link on the local filesystem (link(2) refuses an existing name, while Hadoop's
+   * create(overwrite=false) there checks, then opens, and several creators pass the check
+   * together), a rename elsewhere (HDFS's NameNode refuses an existing target in one operation).
+   * Object stores whose rename only imitates that give no such guarantee.
+   */
+  public static boolean createNew(Path file, String content, Configuration conf) {
+    FileSystem fs = fs(file, conf);
+    Path tmp = new Path(file.getParent(), "." + file.getName() + ".new-" + UUID.randomUUID());
+    try {
+      try (OutputStream out = fs.create(tmp, false)) {
+        out.write(content.getBytes(StandardCharsets.UTF_8));
+      }
+      if (fs instanceof RawLocalFileSystem local) {
+        try {
+          Files.createLink(local.pathToFile(file).toPath(), local.pathToFile(tmp).toPath());
+          return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          return false;
+        }
+      }
+      return fs.rename(tmp, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + file, e);
+    } finally {
+      deleteQuietly(fs, tmp);
+    }
   }
 
   /** Moves a finished directory into place; the target must not exist. */
@@ -199,6 +281,17 @@ public final class HadoopFs {
       fs.delete(path, true);
     } catch (IOException ignored) {
       // best effort: the path is a hidden temporary that readers skip anyway
+    }
+  }
+
+  /** Deletes everything {@code glob} matches. */
+  public static void deleteMatching(Path glob, Configuration conf) {
+    FileSystem fs = fs(glob, conf);
+    try {
+      FileStatus[] matches = fs.globStatus(glob);
+      if (matches != null) for (FileStatus m : matches) fs.delete(m.getPath(), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + glob, e);
     }
   }
 

@@ -107,10 +107,27 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     return new AwdLstmCore.State(h, c);
   }
 
+  /**
+   * The state a pass over {@code batch} streams starts from: zeros when none is stored. A stored
+   * state for another number of streams belongs to other text; replacing it with zeros would
+   * silently change what is computed, so it is an error. DL4J clears the state around each
+   * truncated-BPTT fit and {@code output} never uses it, and the evaluator clears it around each
+   * split: only a caller carrying state by hand ({@code rnnTimeStep}, {@code scoreTimeStep},
+   * {@code rnnSetPreviousState}) into a batch of another size meets the error.
+   */
+  private AwdLstmCore.State start(AwdLstmCore.State stored, int batch) {
+    if (stored == null) return AwdLstmCore.State.zeros(spec(), batch, dataType);
+    if (stored.batch() != batch) {
+      throw new IllegalStateException("AWD-LSTM layer: the stored recurrent state is for " + stored.batch()
+          + " streams, the input has " + batch + " streams; call rnnClearPreviousState() before a batch of another size");
+    }
+    return stored;
+  }
+
   private AwdLstmCore.Pass run(INDArray in, AwdLstmCore.State initial, boolean training, INDArray labelArray) {
     int batch = (int) in.size(0);
     int steps = (int) in.size(2);
-    AwdLstmCore.State start = initial != null && initial.batch() == batch ? initial : AwdLstmCore.State.zeros(spec(), batch, dataType);
+    AwdLstmCore.State start = start(initial, batch);
     AwdLstmCore.Masks masks = training ? AwdLstmCore.Masks.draw(spec(), batch, dataType) : AwdLstmCore.Masks.none(spec());
     return core().forward(params, timeMajor(in), steps, batch, start, masks, labelArray == null ? null : timeMajor(labelArray));
   }
@@ -158,7 +175,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   public double scoreTimeStep(INDArray input, INDArray labels) {
     int batch = (int) input.size(0);
     int steps = (int) input.size(2);
-    AwdLstmCore.State start = previous != null && previous.batch() == batch ? previous : AwdLstmCore.State.zeros(spec(), batch, dataType);
+    AwdLstmCore.State start = start(previous, batch);
     try (MemoryWorkspace ignored = workspace()) {
       AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start);
       previous = detached(pass.last());

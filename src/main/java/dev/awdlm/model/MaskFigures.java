@@ -1,5 +1,7 @@
 package dev.awdlm.model;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,16 +49,21 @@ public final class MaskFigures {
 
   /**
    * Embedding dropout over the first {@code rows} vocabulary rows of a {@code [vocab, emsize]}
-   * embedding: a dropped word loses its whole vector, wherever it occurs in the minibatch.
+   * embedding of ones: what AwdLstmCore's own forward pass feeds its first LSTM, with its masks
+   * drawn as in training and only embedding dropout on. Word i is step i of one sequence.
    */
   public static double[][] embedding(int vocab, int rows, int emsize, double p, long seed) {
+    AwdLstmSpec spec = new AwdLstmSpec(vocab, emsize, 1, 1, 0, 0, 0, p, 0, false, 0, 0);
+    Map<String, INDArray> params = new HashMap<>();
+    spec.parameterShapes().forEach((name, shape) -> params.put(name, Nd4j.zeros(DataType.FLOAT, shape)));
+    params.get(AwdLstmCore.EMBEDDING).assign(1);
+    int[] words = new int[rows];
+    for (int i = 0; i < rows; i++) words[i] = i;
     Nd4j.getRandom().setSeed(seed);
-    INDArray mask = Dropouts.rows(vocab, p, DataType.FLOAT);
-    INDArray e = Nd4j.ones(DataType.FLOAT, rows, emsize);
-    int[] ids = new int[rows];
-    for (int i = 0; i < rows; i++) ids[i] = i;
-    e.muliColumnVector(mask.getRows(ids)); // as AwdLstmCore scales looked-up rows
-    return toDouble(e);
+    AwdLstmCore.Masks masks = AwdLstmCore.Masks.draw(spec, 1, DataType.FLOAT);
+    AwdLstmCore.Pass pass = new AwdLstmCore(spec).forward(params, words, rows, 1,
+        AwdLstmCore.State.zeros(spec, 1, DataType.FLOAT), masks, null);
+    return toDouble(pass.inputs[0]);
   }
 
   private static double[][] toDouble(INDArray m) {

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class ReportWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
   public static final String SUCCESS = "_SUCCESS";
-  public static final String LATEST = "latest";
-  public static final String INDEX = "index.json";
+  public static final String LATEST = RunLayout.LATEST;
+  public static final String INDEX = RunLayout.INDEX;
   public static final String INDEX_SCHEMA = "awdlm.index/1";
+  /** A rewrite is needed only when another run finished or wrote meanwhile, so a few suffice. */
+  private static final int MAX_INDEX_WRITES = 10;
 
   private ReportWriter() {}
 
@@ -49,10 +53,46 @@ public final class ReportWriter {
     Map<String, byte[]> charts = Charts.forEpochs(report.epochs());
     HadoopFs.writeAtomically(new Path(dir, "report.html"), conf, ReportHtml.render(report, charts));
     HadoopFs.writeAtomically(success, conf, "");
-    HadoopFs.writeAtomically(new Path(layout.outputDir(), LATEST), conf, layout.runId() + "\n");
+    HadoopFs.writeAtomically(layout.latest(), conf, layout.runId() + "\n");
+    Index index = publishIndex(layout, conf);
+    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), layout.index());
+  }
+
+  /**
+   * Replaces {@code index.json} with the complete reports on disk, {@code layout}'s run the latest.
+   * Without a lock: a writer lists, writes, then lists again and reads the index back, and writes
+   * again while the index lacks a complete report it saw. Whoever renames last checks after it, so
+   * the final index holds every run that finished before, however many finish together.
+   */
+  static Index publishIndex(RunLayout layout, Configuration conf) {
     Index index = index(layout.outputDir(), layout.runId(), conf);
-    HadoopFs.writeAtomically(new Path(layout.outputDir(), INDEX), conf, Json.pretty(index));
-    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), new Path(layout.outputDir(), INDEX));
+    for (int attempt = 1; ; attempt++) {
+      HadoopFs.writeAtomically(layout.index(), conf, Json.pretty(index));
+      Index onDisk = index(layout.outputDir(), layout.runId(), conf);
+      Set<String> missing = runIds(onDisk);
+      missing.removeAll(runIds(readIndex(layout, conf)));
+      if (missing.isEmpty()) return index;
+      if (attempt == MAX_INDEX_WRITES) {
+        LOG.warn("report: {} still lacks {} after {} writes; the next report rewrites it", layout.index(), missing, attempt);
+        return index;
+      }
+      index = onDisk;
+    }
+  }
+
+  /** The published index; an unreadable one counts as empty, so it is rewritten. */
+  private static Index readIndex(RunLayout layout, Configuration conf) {
+    try {
+      return Json.read(layout.index(), Index.class, conf);
+    } catch (RuntimeException e) {
+      return new Index(INDEX_SCHEMA, null, List.of());
+    }
+  }
+
+  private static Set<String> runIds(Index index) {
+    Set<String> ids = new HashSet<>();
+    if (index.runs() != null) for (IndexEntry e : index.runs()) ids.add(e.runId());
+    return ids;
   }
 
   /** The epoch rows, with the same column names as report.json (their rounds are in report.json only). */
@@ -65,10 +105,7 @@ public final class ReportWriter {
     return b.toString();
   }
 
-  /**
-   * Rebuilt from the complete reports on disk rather than edited, so two runs finishing at once
-   * cannot drop each other's entry: whichever writes last lists both.
-   */
+  /** Rebuilt from the complete reports on disk rather than edited. */
   static Index index(Path outputDir, String latest, Configuration conf) {
     FileSystem fs = HadoopFs.fs(outputDir, conf);
     List<IndexEntry> runs = new ArrayList<>();

@@ -13,6 +13,7 @@ import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.BuildInfo;
 import dev.awdlm.report.RunReport;
+import dev.awdlm.train.Checkpoints;
 import dev.awdlm.train.Trainer;
 import dev.awdlm.train.TrainingDivergedException;
 import java.io.File;
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,19 +64,8 @@ public final class Retrain {
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
     RunLayout layout = registry.run(req.runId());
     try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
-      if (HadoopFs.exists(registry.done(req.runId()), conf)) {
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
-        return new Outcome(d, true);
-      }
-      if (HadoopFs.exists(registry.decision(req.runId()), conf)) {
-        // Crashed after deciding: complete the registry update the decision calls for. Never start
-        // such a run over: its model may already be the champion.
-        Decision d = Json.read(registry.decision(req.runId()), Decision.class, conf);
-        LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
-            req.restart() ? " (--restart does not apply to a decided run)" : "");
-        return new Outcome(record(registry, d, lease), false);
-      }
+      Optional<Outcome> earlier = finishEarlierRun(registry, req, lease);
+      if (earlier.isPresent()) return earlier.get();
       Optional<String> championId = registry.championId();
       Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
       if (req.restart()) {
@@ -97,35 +88,58 @@ public final class Retrain {
           : PrepareJob.run(config, sc, layout, warm ? champion.get().vocab() : null);
       LOG.info(String.format("retrain: snapshot %s: %d train tokens, OOV %.2f%% with the %s vocabulary", req.data(),
           prepared.splits().get("train").tokens(), 100 * prepared.splits().get("train").oovRate(), warm ? "champion's" : "new"));
-      if (!HadoopFs.exists(layout.model(), conf)) {
-        boolean resume = dev.awdlm.train.Checkpoints.any(layout, conf);
-        try {
-          Trainer.train(config, sc, layout, prepared,
-              new Trainer.Start(resume, false, warm ? champion.get().net().params() : null));
-        } catch (TrainingDivergedException e) {
-          LOG.warn("retrain: run {}: {}; the challenger is rejected", req.runId(), e.getMessage());
-          Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
-          Decision d = new Decision(req.runId(), Instant.now().toString(), "rejected", championId.orElse(null), e.valPpl(),
-              championPpl, championPpl == null ? null : (championPpl - e.valPpl()) / championPpl, config.retrain().minImprovement(),
-              warm ? "champion" : "rebuilt", prepared.splits().get("train").oovRate(), Double.NaN, null, BuildInfo.gitCommit());
-          lease.verify();
-          HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
-          return new Outcome(record(registry, d, lease), false);
-        }
-      }
-      RunReport report = Pipeline.evaluateAndReport(config, layout, sc);
+      Optional<TrainingDivergedException> diverged = trainChallenger(config, sc, layout, prepared,
+          warm ? champion.get().net().params() : null);
+      RunReport report = diverged.isPresent() ? null : Pipeline.evaluateAndReport(config, layout, sc);
 
       Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
-      double challengerPpl = report.validPpl();
+      double challengerPpl = report != null ? report.validPpl() : diverged.get().valPpl();
       Double improvement = championPpl == null ? null : (championPpl - challengerPpl) / championPpl;
-      String verdict = championPpl == null ? "first"
+      // A challenger whose training diverged has no model: rejected, with or without a champion.
+      String verdict = diverged.isPresent() ? "rejected" : championPpl == null ? "first"
           : improvement >= config.retrain().minImprovement() ? "promoted" : "rejected";
       Decision d = new Decision(req.runId(), Instant.now().toString(), verdict, championId.orElse(null), challengerPpl,
           championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
-          prepared.splits().get("train").oovRate(), report.testPpl(), layout.report().toString(), BuildInfo.gitCommit());
+          prepared.splits().get("train").oovRate(), report == null ? Double.NaN : report.testPpl(),
+          report == null ? null : layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
-      HadoopFs.writeAtomically(registry.decision(req.runId()), conf, Json.pretty(d));
+      HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
+    }
+  }
+
+  /**
+   * Reads every registry file this run depends on or rewrites first, so that a damaged one stops it
+   * here (exit code 2, nothing written) rather than after training or after the pointer moved. Then
+   * a run id that finished is a no-op, and one that was decided but not recorded is completed.
+   */
+  private static Optional<Outcome> finishEarlierRun(Registry registry, Request req, Lease lease) {
+    registry.history();
+    Optional<Decision> decided = registry.decided(req.runId());
+    if (decided.isEmpty()) return Optional.empty();
+    Decision d = decided.get();
+    if (HadoopFs.exists(registry.done(req.runId()), registry.conf())) {
+      LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
+      return Optional.of(new Outcome(d, true));
+    }
+    // Crashed after deciding: complete the registry update the decision calls for. Never start
+    // such a run over: its model may already be the champion.
+    LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
+        req.restart() ? " (--restart does not apply to a decided run)" : "");
+    return Optional.of(new Outcome(record(registry, d, lease), false));
+  }
+
+  /** Trains the challenger unless its model exists; the divergence, when the divergence guard gave up. */
+  private static Optional<TrainingDivergedException> trainChallenger(AwdlmConfig config, JavaSparkContext sc, RunLayout layout,
+      PrepareStats prepared, INDArray warmStart) {
+    Configuration conf = sc.hadoopConfiguration();
+    if (HadoopFs.exists(layout.model(), conf)) return Optional.empty();
+    try {
+      Trainer.train(config, sc, layout, prepared, new Trainer.Start(Checkpoints.any(layout, conf), false, warmStart));
+      return Optional.empty();
+    } catch (TrainingDivergedException e) {
+      LOG.warn("retrain: run {}: {}; the challenger is rejected", layout.runId(), e.getMessage());
+      return Optional.of(e);
     }
   }
 
@@ -152,8 +166,13 @@ public final class Retrain {
     return ppl;
   }
 
-  /** Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. */
+  /**
+   * Pointer (when promoted), history line, {@code _DONE}: each step idempotent, in this order. The
+   * history is checked before the pointer moves, so after it only a write can fail, and a rerun
+   * (through the decided path) redoes whatever is missing.
+   */
   private static Decision record(Registry registry, Decision d, Lease lease) {
+    registry.history();
     lease.verify();
     if (d.promoted()) {
       registry.promote(d.runId());

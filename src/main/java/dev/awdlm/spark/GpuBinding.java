@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class GpuBinding {
   private static final Logger LOG = LoggerFactory.getLogger(GpuBinding.class);
 
-  /** Set in the executor JVM to the bound device index, so tasks and logs can see the binding. */
+  /** Set in the executor JVM to the device index once ND4J is bound to it, so tasks can report the binding. */
   public static final String PROPERTY = "awdlm.gpu.device";
 
   static final String CUDA_ENVIRONMENT = "org.nd4j.jita.conf.CudaEnvironment";
@@ -32,8 +32,8 @@ public final class GpuBinding {
 
   /**
    * What every executor reports, one task per slot: the GPU address its task was assigned in
-   * {@code TaskContext.resources()} and the device ND4J was bound to at executor start. The driver
-   * logs it when GPU scheduling is on, so a misconfigured cluster shows up before training.
+   * {@code TaskContext.resources()} and what ND4J does with it ({@link #state()}). The driver logs
+   * it when GPU scheduling is on, so a misconfigured cluster shows up before training.
    */
   public static List<String> survey(JavaSparkContext sc) {
     int slots = Math.max(1, sc.defaultParallelism());
@@ -43,7 +43,7 @@ public final class GpuBinding {
     return seen.stream().distinct().sorted().toList();
   }
 
-  /** {@code executor 1: task GPU 0, ND4J bound to 0}; runs in the task. */
+  /** {@code executor 1: task GPU 0, ND4J bound to GPU 0}; runs in the task. */
   static final class TaskBinding implements Function<Integer, String> {
     private static final long serialVersionUID = 1L;
 
@@ -51,8 +51,28 @@ public final class GpuBinding {
     public String call(Integer ignored) {
       TaskContext task = TaskContext.get();
       String assigned = task.resources().get("gpu").map(r -> String.join(",", r.addresses())).getOrElse(() -> "none");
-      return "executor " + SparkEnv.get().executorId() + ": task GPU " + assigned + ", ND4J bound to "
-          + System.getProperty(PROPERTY, "none");
+      return "executor " + SparkEnv.get().executorId() + ": task GPU " + assigned + ", " + state();
+    }
+  }
+
+  /** What this JVM's ND4J does with its GPU: the device {@link #bind} bound, or why there is none. */
+  static String state() {
+    if (!cudaBackend()) return "no CUDA backend: ND4J runs on the CPU";
+    String bound = System.getProperty(PROPERTY);
+    return bound == null ? "ND4J's CUDA backend not bound (is " + GpuPlugin.class.getName() + " in spark.plugins?)"
+        : "ND4J bound to GPU " + bound;
+  }
+
+  /**
+   * Whether this build carries ND4J's CUDA backend ({@code -Pcuda}). Only looks the class up: loading
+   * it would start the backend, which must wait until the device is known to be usable.
+   */
+  static boolean cudaBackend() {
+    try {
+      Class.forName(CUDA_ENVIRONMENT, false, GpuBinding.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 
@@ -70,27 +90,26 @@ public final class GpuBinding {
   }
 
   /**
-   * Restricts ND4J's CUDA backend to the assigned device. Returns what was done, for the log:
-   * nothing without a GPU, a warning when a GPU was assigned but the backend is ND4J's CPU one.
+   * Restricts ND4J's CUDA backend to the assigned device and records it in {@link #PROPERTY}.
+   * Returns what was done, for the log: nothing without a GPU or without a CUDA backend.
    */
   public static String bind(Map<String, ResourceInformation> resources) {
     OptionalInt device = device(resources);
     if (device.isEmpty()) return "no GPU assigned: ND4J runs on the CPU backend's threads";
+    if (!cudaBackend()) return "GPU " + device.getAsInt() + " assigned, no CUDA backend: ND4J runs on the CPU";
     if (resources.get("gpu").addresses().length > 1) {
       LOG.warn("gpu: executor has {} GPUs; awdlm trains one model per executor and uses only the first",
           resources.get("gpu").addresses().length);
     }
-    System.setProperty(PROPERTY, Integer.toString(device.getAsInt()));
     try {
       Class<?> env = Class.forName(CUDA_ENVIRONMENT);
       Object configuration = env.getMethod("getConfiguration").invoke(env.getMethod("getInstance").invoke(null));
       Method useDevice = configuration.getClass().getMethod("useDevice", Integer.class);
       useDevice.invoke(configuration, device.getAsInt());
-      return "bound ND4J's CUDA backend to GPU " + device.getAsInt();
-    } catch (ClassNotFoundException e) {
-      return "GPU " + device.getAsInt() + " assigned, but this build has ND4J's CPU backend (build with -Pcuda)";
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot bind ND4J to GPU " + device.getAsInt() + ": " + e, e);
     }
+    System.setProperty(PROPERTY, Integer.toString(device.getAsInt()));
+    return "bound ND4J's CUDA backend to GPU " + device.getAsInt();
   }
 }

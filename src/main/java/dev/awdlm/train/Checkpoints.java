@@ -3,10 +3,12 @@ package dev.awdlm.train;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A run's checkpoints under {@code <run>/checkpoints/}: one {@code epoch-NNNN/} directory per
  * finished epoch (the newest {@value #KEEP} are kept) and {@code best/}, the model with the lowest
  * validation perplexity. A checkpoint is written in a hidden staging directory and renamed when
- * complete, so a crash mid-write leaves no directory that looks finished.
+ * complete, so a crash mid-write leaves no directory that looks finished; one it replaces is
+ * deleted only after the new one is in place.
  */
 public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -60,31 +63,37 @@ public final class Checkpoints {
   }
 
   public static void write(RunLayout layout, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
-    Path target = epochDir(layout, state.epoch());
-    writeDirectory(target, state, net, average, conf);
-    prune(layout, conf);
+    writeDirectory(epochDir(layout, state.epoch()), state, net, average, conf);
+    prune(layout, state.epoch(), conf);
   }
 
   /** Replaces {@code best/} with this network (whose parameters are the ones that were validated). */
   public static void writeBest(RunLayout layout, State state, MultiLayerNetwork net, Configuration conf) {
-    Path target = best(layout);
-    Path old = new Path(layout.checkpoints(), ".best.old");
-    FileSystem fs = HadoopFs.fs(target, conf);
+    recoverBest(layout, conf);
+    writeDirectory(best(layout), state, net, null, conf);
+  }
+
+  /** Puts {@code best/} back from its aside copy when a crash fell between the two renames of its swap. */
+  public static void recoverBest(RunLayout layout, Configuration conf) {
+    Path best = best(layout);
+    Path aside = aside(best);
+    FileSystem fs = HadoopFs.fs(best, conf);
     try {
-      fs.delete(old, true);
-      if (fs.exists(target) && !fs.rename(target, old)) throw new IOException("cannot move " + target + " aside");
-      writeDirectory(target, state, net, null, conf);
-      fs.delete(old, true);
+      if (!fs.exists(best) && fs.exists(aside)) rename(fs, aside, best);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot restore " + best + " from " + aside, e);
     }
+  }
+
+  private static Path aside(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + ".old");
   }
 
   private static void writeDirectory(Path target, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
     Path staging = new Path(target.getParent(), "." + target.getName() + ".tmp");
     FileSystem fs = HadoopFs.fs(target, conf);
     try {
-      fs.delete(staging, true);
+      fs.delete(staging, true); // what a crashed write of this target left
       fs.mkdirs(staging);
       try (OutputStream out = fs.create(new Path(staging, MODEL), true)) {
         ModelSerializer.writeModel(net, out, true);
@@ -96,20 +105,52 @@ public final class Checkpoints {
       }
       // state.json last: its presence is what a reader checks first
       try (OutputStream out = fs.create(new Path(staging, STATE), true)) {
-        out.write(Json.pretty(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(Json.pretty(state).getBytes(StandardCharsets.UTF_8));
       }
-      fs.delete(target, true); // an older attempt at this epoch, e.g. before a rollback
-      HadoopFs.publishDirectory(staging, target, conf);
+      swapIn(fs, staging, target);
     } catch (IOException e) {
       HadoopFs.deleteQuietly(fs, staging);
       throw new UncheckedIOException("cannot write checkpoint " + target, e);
     }
   }
 
-  private static void prune(RunLayout layout, Configuration conf) {
-    List<Path> dirs = epochDirs(layout, conf);
+  /**
+   * Moves a complete staging directory to {@code target}. A target already there (the previous
+   * best, or an epoch a resume skipped as corrupt and has now trained again) is moved aside first
+   * and deleted only once the new one is in place, so a crash leaves one of the two complete.
+   */
+  private static void swapIn(FileSystem fs, Path staging, Path target) throws IOException {
+    Path aside = aside(target);
+    if (fs.exists(target)) {
+      fs.delete(aside, true); // a finished swap's leftover: target is complete
+      rename(fs, target, aside);
+    }
+    try {
+      rename(fs, staging, target);
+    } catch (IOException e) {
+      if (!fs.exists(target) && fs.exists(aside)) fs.rename(aside, target);
+      throw e;
+    }
+    HadoopFs.deleteQuietly(fs, aside);
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
+  }
+
+  /**
+   * Deletes the epochs before {@code written} but the newest {@value #KEEP} up to it. A later epoch
+   * is never deleted: this run has not replaced it (it is one a resume skipped as corrupt, kept
+   * until its epoch is trained again).
+   */
+  private static void prune(RunLayout layout, int written, Configuration conf) {
+    List<Path> older = epochDirs(layout, conf).stream().filter(d -> epochOf(d) < written).toList();
     FileSystem fs = HadoopFs.fs(layout.checkpoints(), conf);
-    for (int i = 0; i + KEEP < dirs.size(); i++) HadoopFs.deleteQuietly(fs, dirs.get(i));
+    for (int i = 0; i + KEEP - 1 < older.size(); i++) HadoopFs.deleteQuietly(fs, older.get(i));
+  }
+
+  private static int epochOf(Path dir) {
+    return Integer.parseInt(dir.getName().substring("epoch-".length()));
   }
 
   /** Finished epoch directories, oldest first. */
@@ -124,7 +165,7 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + layout.checkpoints(), e);
     }
-    out.sort(Comparator.comparing(Path::getName));
+    out.sort(Comparator.comparingInt(Checkpoints::epochOf));
     return out;
   }
 
@@ -133,40 +174,143 @@ public final class Checkpoints {
   }
 
   /**
-   * The newest checkpoint that reads back completely. A corrupt or partial one (a truncated model,
-   * a missing or invalid state file) is skipped with a warning in favour of the one before.
+   * The newest checkpoint that reads back completely. A corrupt or partial one (a truncated, empty
+   * or missing file, invalid content) is skipped with a warning in favour of the one before. One the
+   * filesystem fails to read (a timeout, a lost connection) stops the search instead: skipping it
+   * would resume from older work, and the resumed run would then overwrite it.
+   *
+   * @throws UncheckedIOException naming the checkpoint and the cause, when the filesystem fails
    */
   public static Optional<Loaded> latest(RunLayout layout, Configuration conf) {
     List<Path> dirs = epochDirs(layout, conf);
     for (int i = dirs.size() - 1; i >= 0; i--) {
       try {
         return Optional.of(read(dirs.get(i), conf));
-      } catch (RuntimeException | IOException e) {
-        LOG.warn("checkpoint {} is unreadable ({}); trying the one before", dirs.get(i), e.getMessage());
+      } catch (CorruptException e) {
+        LOG.warn("checkpoint {} is corrupt or partial ({}); trying the one before", dirs.get(i), e.getMessage());
       }
     }
     return Optional.empty();
   }
 
-  static Loaded read(Path dir, Configuration conf) throws IOException {
+  static Loaded read(Path dir, Configuration conf) throws CorruptException {
     FileSystem fs = HadoopFs.fs(dir, conf);
-    State state = Json.read(new Path(dir, STATE), State.class, conf);
-    MultiLayerNetwork net;
-    try (InputStream in = fs.open(new Path(dir, MODEL))) {
-      net = ModelSerializer.restoreMultiLayerNetwork(in, true);
-    }
+    State state = parse(fs, dir, STATE, in -> Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), State.class, STATE));
+    MultiLayerNetwork net = parse(fs, dir, MODEL, in -> ModelSerializer.restoreMultiLayerNetwork(in, true));
     INDArray average = null;
-    Path avg = new Path(dir, AVERAGE);
-    if (fs.exists(avg)) {
-      try (InputStream in = fs.open(avg)) {
-        average = Nd4j.read(in);
-      }
+    if (exists(fs, dir, AVERAGE)) {
+      average = parse(fs, dir, AVERAGE, Nd4j::read);
       if (average.length() != net.numParams()) {
-        throw new IOException(avg + " has " + average.length() + " values, the model " + net.numParams());
+        throw new CorruptException(AVERAGE + " has " + average.length() + " values, the model " + net.numParams());
       }
     } else if (state.asgdCount() > 0) {
-      throw new IOException(avg + " is missing although NT-ASGD had averaged " + state.asgdCount() + " iterates");
+      throw new CorruptException(AVERAGE + " is missing although NT-ASGD had averaged " + state.asgdCount() + " iterates");
     }
     return new Loaded(dir, state, net, average);
+  }
+
+  /** A checkpoint file that was read whole but is not valid: truncated, partial or garbled. */
+  static final class CorruptException extends Exception {
+    CorruptException(String message) {
+      super(message);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Parser<T> {
+    T parse(InputStream in) throws Exception;
+  }
+
+  /**
+   * Parses the file {@code name} of checkpoint {@code dir}. Exception types cannot tell a failing
+   * filesystem from a damaged file (a truncated zip fails with an IOException too), so the stream is
+   * watched: if the filesystem threw, the file could not be read; any other failure is corruption.
+   */
+  private static <T> T parse(FileSystem fs, Path dir, String name, Parser<T> parser) throws CorruptException {
+    if (!exists(fs, dir, name)) throw new CorruptException(name + " is missing");
+    WatchedStream in;
+    try {
+      in = new WatchedStream(fs.open(new Path(dir, name)));
+    } catch (IOException e) {
+      throw unreadable(dir, name, e);
+    }
+    try (in) {
+      return parser.parse(in);
+    } catch (Exception e) {
+      if (in.failure != null) throw unreadable(dir, name, in.failure);
+      throw new CorruptException(name + ": " + e);
+    }
+  }
+
+  private static boolean exists(FileSystem fs, Path dir, String name) {
+    try {
+      return fs.exists(new Path(dir, name));
+    } catch (IOException e) {
+      throw unreadable(dir, name, e);
+    }
+  }
+
+  private static UncheckedIOException unreadable(Path dir, String name, IOException cause) {
+    return new UncheckedIOException("cannot read checkpoint " + dir + " (" + name + ": " + cause.getMessage()
+        + "): the filesystem failed, so it is not skipped as corrupt; resume again once the filesystem answers", cause);
+  }
+
+  /** A filesystem stream that remembers the first IOException it threw. */
+  private static final class WatchedStream extends FilterInputStream {
+    IOException failure;
+
+    WatchedStream(InputStream in) {
+      super(in);
+    }
+
+    private IOException seen(IOException e) {
+      if (failure == null) failure = e;
+      return e;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw seen(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw seen(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (IOException e) {
+        throw seen(e);
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      try {
+        return super.available();
+      } catch (IOException e) {
+        throw seen(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } catch (IOException e) {
+        throw seen(e);
+      }
+    }
   }
 }

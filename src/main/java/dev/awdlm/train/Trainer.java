@@ -215,9 +215,17 @@ public final class Trainer {
       p.firstEpochThisRun = 1;
       return p;
     }
+    Checkpoints.recoverBest(layout, conf);
     var loaded = Checkpoints.latest(layout, conf);
     if (loaded.isEmpty()) {
-      LOG.warn("train: --resume {}: no complete checkpoint in {}; starting from epoch 1", layout.runId(), layout.checkpoints());
+      List<String> unreadable = Checkpoints.epochDirs(layout, conf).stream().map(Path::getName).toList();
+      if (!unreadable.isEmpty() && !start.force()) {
+        throw new ConfigError("--resume", layout.runId(), "none of its checkpoints " + unreadable + " in " + layout.checkpoints()
+            + " reads back complete (each is corrupt or partial, see the warnings above); pass --force to start over from epoch 1");
+      }
+      // With no checkpoint at all the run stopped in its first epoch, and starting it again loses nothing.
+      LOG.warn("train: --resume {}: {}; starting from epoch 1", layout.runId(),
+          unreadable.isEmpty() ? "no checkpoint in " + layout.checkpoints() : "--force given and no checkpoint reads back");
       p.net = initial(config, prepared, start);
       p.firstEpochThisRun = 1;
       return p;

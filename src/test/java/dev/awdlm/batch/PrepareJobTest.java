@@ -124,7 +124,7 @@ class PrepareJobTest {
     List<String> reference = null;
     for (int partitions : new int[] {1, 3, 8}) {
       List<org.apache.hadoop.fs.Path> files = train.stream().map(f -> new org.apache.hadoop.fs.Path(f.toUri())).toList();
-      int actual = new dev.awdlm.corpus.CorpusReader(sc).read(files, partitions).lines().getNumPartitions();
+      int actual = new dev.awdlm.corpus.CorpusReader(sc).read("data.train", files, partitions).lines().getNumPartitions();
       assertTrue(actual >= partitions && actual <= partitions + 2, partitions + " requested, " + actual + " read");
       String run = "p" + partitions;
       prepare(sc, run, train, tiny("valid"), tiny("test"), "data.tokenizer=word", "data.vocabSize=250",

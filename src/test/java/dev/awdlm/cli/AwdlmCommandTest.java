@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.testing.CliRun;
+import dev.awdlm.testing.FullDiskFileSystem;
 import dev.awdlm.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -90,6 +91,52 @@ class AwdlmCommandTest {
     assertEquals(2, run.code());
     assertTrue(run.err().contains("--run-id = 'r1'"), run.err());
     assertTrue(SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
+  void aClaimedRunIdIsRefusedBeforeSpark(@TempDir Path tmp) throws Exception {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    Path claim = Files.writeString(Files.createDirectories(tmp.resolve("runs")).resolve(".r1.claim"), "{}");
+    CliRun run = awdlm("prepare", "--set", "data.train=" + data.resolve("train.txt"),
+        "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
+        "--output", tmp.resolve("runs").toString(), "--run-id", "r1");
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("--run-id = 'r1': run id in use") && run.err().contains(claim.toString()), run.err());
+    assertTrue(SparkSession.getDefaultSession().isEmpty());
+  }
+
+  @Test
+  void anErrorSuchAsAFullDiskEndsInOneLineAndExitCodeOne(@TempDir Path tmp) throws Exception {
+    System.setProperty("spark.hadoop.fs.full.impl", FullDiskFileSystem.class.getName());
+    try {
+      CliRun run = awdlm("bench", "ceiling", "--size", "16", "--seconds", "0.001",
+          "--output", FullDiskFileSystem.SCHEME + "://" + tmp.resolve("runs"));
+      assertEquals(1, run.code(), run.err());
+      String last = run.err().trim().lines().reduce((a, b) -> b).orElse(""); // the log, with the trace, comes before
+      assertTrue(last.startsWith("awdlm ceiling: failed: ") && last.contains("No space left on device"), run.err());
+      try (var left = Files.list(tmp.resolve("runs/bench"))) {
+        assertEquals(List.of(), left.toList(), "no temporary file left");
+      }
+    } finally {
+      System.clearProperty("spark.hadoop.fs.full.impl");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nosuchscheme://host/runs", "hdfs://no-such-host.invalid/runs"})
+  void anOutputDirOnNoFilesystemNamesTheKeyBeforeSpark(String output, @TempDir Path tmp) {
+    Path data = TestFiles.corpus("tiny", tmp.resolve("data"));
+    for (String command : List.of("prepare", "pipeline")) {
+      CliRun run = awdlm(command, "--set", "data.train=" + data.resolve("train.txt"),
+          "--set", "data.valid=" + data.resolve("valid.txt"), "--set", "data.test=" + data.resolve("test.txt"),
+          "--output", output, "--run-id", "r1");
+      assertEquals(2, run.code(), run.err());
+      assertTrue(run.err().contains("config error: output.dir = '" + output + "'"), run.err());
+      assertTrue(SparkSession.getDefaultSession().isEmpty());
+    }
+    CliRun train = awdlm("train", "--output", output, "--run-id", "r1");
+    assertEquals(2, train.code(), train.err());
+    assertTrue(train.err().contains("config error: output.dir"), train.err());
   }
 
   @Test

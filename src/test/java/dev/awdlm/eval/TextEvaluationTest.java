@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.ConfigError;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.RunReport;
@@ -83,6 +85,19 @@ class TextEvaluationTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE - 1) // were the check missing, the command would close the shared Spark session
+  void anOutThatIsADirectoryIsRefusedBeforeSpark() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("eval-folder"));
+    CliRun c = awdlm("evaluate", "--model", run(), "--data", corpus.resolve("test.txt").toString(),
+        "--output", tmp.resolve("runs").toUri().toString(), "--out", folder.toString());
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("--out = '" + folder + "'") && c.err().contains("is a directory"), c.err());
+    try (var s = Files.list(folder)) {
+      assertEquals(0, s.count(), "nothing written into " + folder);
+    }
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE) // the command closes the Spark session it shares with the other tests
   void theCommandPrintsTheResultAndWritesItAtomically() throws Exception {
     Path out = tmp.resolve("eval/result.json");
@@ -134,6 +149,15 @@ class TextEvaluationTest {
     assertEquals(2, missingData.code());
     assertTrue(missingData.err().contains("absent.txt"), missingData.err());
     assertFalse(Files.exists(tmp.resolve("eval-should-not-exist")));
+  }
+
+  @Test
+  void aZipOtherThanModelZipIsRefusedNotSwappedForItsNeighbour(JavaSparkContext sc) throws Exception {
+    Path dir = copyModel("junk-beside");
+    Path junk = Files.write(dir.resolve("junk.zip"), new byte[] {'P', 'K', 3, 4});
+    ConfigError e = assertThrows(ConfigError.class, () -> SavedModel.load("--model", junk.toString(), sc.hadoopConfiguration()));
+    assertEquals("--model", e.key());
+    assertTrue(e.getMessage().contains(junk.toString()) && e.getMessage().contains("model.zip"), e.getMessage());
   }
 
   private static Path copyModel(String name) throws Exception {

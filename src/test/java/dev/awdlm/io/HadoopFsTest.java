@@ -9,7 +9,9 @@ import dev.awdlm.config.ConfigError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.awdlm.testing.FullDiskFileSystem;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,30 @@ class HadoopFsTest {
     assertEquals("{\"a\":2}\n", Files.readString(dir.resolve("r.json")), "a failed write keeps the old content");
     try (var listing = Files.list(dir)) {
       assertFalse(listing.anyMatch(p -> p.getFileName().toString().contains("tmp")), "no temporary file left");
+    }
+  }
+
+  @Test
+  void writeAtomicallyRefusesADirectoryTarget(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("latest"));
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir.resolve("latest").toUri());
+    RuntimeException e = assertThrows(RuntimeException.class, () -> HadoopFs.writeAtomically(target, conf, "r1\n"));
+    assertTrue(String.valueOf(e.getMessage()).contains(target.toString()), e.getMessage());
+    assertTrue(Files.isDirectory(dir.resolve("latest")));
+    try (var inside = Files.list(dir.resolve("latest")); var beside = Files.list(dir)) {
+      assertEquals(List.of(), inside.toList(), "nothing moved into the directory");
+      assertEquals(List.of("latest"), beside.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+    }
+  }
+
+  @Test
+  void aFullDiskFailsTheWriteWithHadoopsErrorAndLeavesNoTemporaryFile(@TempDir Path dir) throws Exception {
+    Configuration full = new Configuration();
+    full.set("fs.full.impl", FullDiskFileSystem.class.getName());
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(FullDiskFileSystem.SCHEME, null, dir.resolve("r.json").toString());
+    assertThrows(FSError.class, () -> HadoopFs.writeAtomically(target, full, "{}\n"));
+    try (var listing = Files.list(dir)) {
+      assertEquals(List.of(), listing.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
     }
   }
 }

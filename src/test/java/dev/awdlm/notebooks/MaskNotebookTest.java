@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awdlm.model.MaskFigures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,15 @@ class MaskNotebookTest {
       if (row[0] == 0) dropped++;
     }
     assertTrue(dropped > 0 && dropped < m.length, "p=0.4 drops some of 40 words: " + dropped);
+  }
+
+  @Test
+  void embeddingDropoutScalesTheWordsItKeeps() {
+    double p = 0.4;
+    double[][] e = MaskFigures.embedding(10_000, 40, 24, p, 2017);
+    for (double[] row : e) {
+      for (double v : row) assertTrue(v == 0 || Math.abs(v - 1 / (1 - p)) < 1e-6, "0 or 1/(1-p), inverted dropout: " + v);
+    }
   }
 
   @Test

@@ -46,7 +46,7 @@ class RetrainDivergenceTest {
     assertEquals("rejected", first.decision(), "a diverged first run does not become the champion: " + first);
     assertTrue(first.championBefore() == null && first.championValPpl() == null, first.toString());
     assertFalse(HadoopFs.exists(reg.championPointer(), reg.conf()), "still no champion");
-    assertTrue(HadoopFs.exists(reg.done("d1"), reg.conf()) && HadoopFs.exists(reg.decision("d1"), reg.conf()));
+    assertTrue(HadoopFs.exists(reg.done("d1"), reg.conf()) && HadoopFs.exists(reg.decisionFile("d1"), reg.conf()));
     assertTrue(retrain(sc, "d1", WILD).alreadyFinished(), "a rerun of the id is a no-op");
 
     assertEquals("first", retrain(sc, "ok").decision().decision(), "the next run trains from scratch and is the first champion");

@@ -2,12 +2,12 @@ package dev.awdlm.retrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.eval.SavedModel;
 import dev.awdlm.io.HadoopFs;
-import dev.awdlm.io.Json;
 import dev.awdlm.testing.CliRun;
 import dev.awdlm.testing.LocalCluster;
 import dev.awdlm.testing.MiniDfsExtension;
@@ -17,10 +17,10 @@ import dev.awdlm.testing.SparkExtension;
 import dev.awdlm.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,13 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scheduled retraining against a registry on a MiniDFSCluster, with real training on the tiny
- * corpus: champion, promotion, rejection, idempotence, the lease, a crash, a damaged champion.
+ * corpus: champion, promotion, rejection, idempotence, the lease, a crash, a damaged champion or history.
  * The tests run in order on one registry, as successive scheduled runs would.
  */
 @ExtendWith({SparkExtension.class, MiniDfsExtension.class})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RetrainIT {
   private static final String REGISTRY = "/registry";
+  /** Retrains started together in {@code ofRetrainsStartedAtOnce...}: separate JVMs, as cron or Airflow would start them. */
+  private static final int RACERS = 3;
   @TempDir static Path tmp;
   static Path config;
 
@@ -78,11 +80,15 @@ class RetrainIT {
     return new Registry(new org.apache.hadoop.fs.Path(hdfs.path(REGISTRY)), hdfs.conf());
   }
 
-  private static CliRun cli(Hdfs hdfs, String runId, String snapshot) {
+  private static List<String> cliArgs(Hdfs hdfs, String runId, String snapshot) {
     List<String> args = new ArrayList<>(List.of("retrain", "--config", config.toString(), "--registry", hdfs.path(REGISTRY),
         "--data", hdfs.path(snapshot), "--run-id", runId));
     for (String s : settings()) args.addAll(List.of("--set", s));
-    return CliRun.awdlm(args.toArray(String[]::new));
+    return args;
+  }
+
+  private static CliRun cli(Hdfs hdfs, String runId, String snapshot) {
+    return CliRun.awdlm(cliArgs(hdfs, runId, snapshot).toArray(String[]::new));
   }
 
   @Test
@@ -97,7 +103,7 @@ class RetrainIT {
     assertEquals(List.of("r1"), reg.history().stream().map(Decision::runId).toList());
     assertTrue(HadoopFs.exists(new org.apache.hadoop.fs.Path(hdfs.path("/registry/runs/r1/report/_SUCCESS")), hdfs.conf()),
         "every run keeps its full report");
-    assertFalse(HadoopFs.exists(reg.lease(), hdfs.conf()), "the lease is released");
+    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the lease is released");
   }
 
   @Test
@@ -134,40 +140,47 @@ class RetrainIT {
 
   @Test
   @Order(5)
-  void ofTwoRetrainsStartedAtOnceExactlyOneRuns(Hdfs hdfs, JavaSparkContext sc) throws Exception {
+  void ofRetrainsStartedAtOnceExactlyOneTrainsAndTheOthersExit3(Hdfs hdfs) throws Exception {
     Registry reg = registry(hdfs);
-    AtomicReference<Object> first = new AtomicReference<>();
-    Thread a = new Thread(() -> {
-      try {
-        first.set(retrain(hdfs, sc, "r4", "/snap2"));
-      } catch (Throwable t) {
-        first.set(t);
+    int linesBefore = reg.history().size();
+    List<Process> retrains = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (int i = 0; i < RACERS; i++) {
+      List<String> cmd = new ArrayList<>(List.of("jobs/awdlm"));
+      cmd.addAll(cliArgs(hdfs, "race-" + i, "/snap2"));
+      logs.add(tmp.resolve("race-" + i + ".log"));
+      retrains.add(Processes.start(cmd, Map.of("AWDLM_NO_BUILD", "1", "AWDLM_HEAP", "1g"), logs.get(i)));
+    }
+    List<String> winners = new ArrayList<>();
+    StringBuilder outputs = new StringBuilder();
+    for (int i = 0; i < RACERS; i++) {
+      Process p = retrains.get(i);
+      if (!p.waitFor(600, TimeUnit.SECONDS)) Processes.kill(p.toHandle());
+      String log = Files.readString(logs.get(i));
+      outputs.append("\n--- race-").append(i).append(": exit ").append(p.exitValue()).append('\n').append(log);
+      if (p.exitValue() == 0) winners.add("race-" + i);
+      else assertTrue(p.exitValue() == 3 && log.contains("registry is locked by"), "race-" + i + " neither trained nor was locked out:" + outputs);
+    }
+    assertEquals(1, winners.size(), "retrains that trained: " + winners + outputs);
+    List<Decision> history = reg.history();
+    assertEquals(winners, history.subList(linesBefore, history.size()).stream().map(Decision::runId).toList());
+    for (int i = 0; i < RACERS; i++) {
+      if (!winners.contains("race-" + i)) {
+        assertFalse(HadoopFs.exists(reg.run("race-" + i).runDir(), hdfs.conf()), "the locked-out race-" + i + " wrote nothing");
       }
-    });
-    a.start();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!HadoopFs.exists(reg.lease(), hdfs.conf()) && a.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
-    assertTrue(HadoopFs.exists(reg.lease(), hdfs.conf()), "the first retrain holds the lease");
-    CliRun second = cli(hdfs, "r5", "/snap2");
-    a.join();
-    assertEquals(3, second.code(), second.err());
-    assertTrue(second.err().contains("locked by test-r4"), second.err());
-    assertTrue(first.get() instanceof Retrain.Outcome, String.valueOf(first.get()));
-    assertEquals(List.of("r1", "r2", "r3", "r4"), reg.history().stream().map(Decision::runId).toList());
-    assertFalse(HadoopFs.exists(reg.run("r5").runDir(), hdfs.conf()), "the locked-out retrain wrote nothing");
+    }
+    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the winner released the lease");
   }
 
   @Test
   @Order(6)
   void aStaleLeaseIsTakenOver(Hdfs hdfs, JavaSparkContext sc) {
     Registry reg = registry(hdfs);
-    Instant past = Instant.now().minusSeconds(3600);
-    HadoopFs.writeAtomically(reg.lease(), hdfs.conf(),
-        Json.pretty(new Lease.Holder("crashed-host:4242:dead", past.toString(), past.plusSeconds(60).toString())));
+    LeaseTest.plantStale(reg.lease(), "crashed-host:4242:dead", hdfs.conf());
     Retrain.Outcome took = retrain(hdfs, sc, "r6", "/snap2"); // in-process: the CLI would stop the shared Spark session
     assertFalse(took.alreadyFinished());
     assertEquals("r6", reg.history().get(reg.history().size() - 1).runId());
-    assertFalse(HadoopFs.exists(reg.lease(), hdfs.conf()));
+    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the lease is released");
   }
 
   @Test
@@ -190,7 +203,7 @@ class RetrainIT {
       assertEquals(history, HadoopFs.readUtf8(reg.historyFile(), conf));
       assertEquals(champion, reg.championId().orElseThrow());
       assertFalse(HadoopFs.exists(reg.run("r7").runDir(), conf), "no run started");
-      assertFalse(HadoopFs.exists(reg.lease(), conf), "the lease is released");
+      assertNotNull(Lease.newestHolder(reg.lease(), conf).releasedAt(), "the lease is released");
     } finally {
       HadoopFs.writeAtomically(zip, conf, out -> out.write(original));
     }
@@ -198,6 +211,28 @@ class RetrainIT {
 
   @Test
   @Order(8)
+  void aTruncatedHistoryLineIsAClearErrorBeforeTrainingAndTheRegistryIsLeftAlone(Hdfs hdfs) {
+    Registry reg = registry(hdfs);
+    Configuration conf = hdfs.conf();
+    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
+    String champion = reg.championId().orElseThrow();
+    String[] lines = history.split("\n");
+    String damaged = history.substring(0, history.length() - lines[lines.length - 1].length() / 2 - 1);
+    HadoopFs.writeAtomically(reg.historyFile(), conf, damaged);
+    try {
+      CliRun r = cli(hdfs, "r7h", "/snap2");
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains(reg.historyFile().toUri().getPath()) && r.err().contains("line " + lines.length), r.err());
+      assertEquals(damaged, HadoopFs.readUtf8(reg.historyFile(), conf));
+      assertEquals(champion, reg.championId().orElseThrow());
+      assertFalse(HadoopFs.exists(reg.run("r7h").runDir(), conf), "no run started");
+    } finally {
+      HadoopFs.writeAtomically(reg.historyFile(), conf, history);
+    }
+  }
+
+  @Test
+  @Order(9)
   void aRetrainKilledMidTrainingLeavesAConsistentRegistryAndARerunCompletesIt(Hdfs hdfs, JavaSparkContext sc) throws Exception {
     Registry reg = registry(hdfs);
     Configuration conf = hdfs.conf();

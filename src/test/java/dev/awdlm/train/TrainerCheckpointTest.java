@@ -11,16 +11,23 @@ import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.io.RunLayout;
+import dev.awdlm.testing.FlakyFileSystem;
 import dev.awdlm.testing.SparkExtension;
 import dev.awdlm.testing.TestFiles;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,10 +54,17 @@ class TrainerCheckpointTest {
   @BeforeEach
   void prepare(JavaSparkContext sc) {
     this.sc = sc;
+    // Before the first training job: dl4j-spark broadcasts this configuration once per context.
+    FlakyFileSystem.register(sc.hadoopConfiguration());
     TestFiles.corpus("tiny", tmp.resolve("corpus"));
     AwdlmConfig config = config();
     layout = RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "c");
     prepared = PrepareJob.run(config, sc, layout);
+  }
+
+  @AfterEach
+  void noFaults() {
+    FlakyFileSystem.reset();
   }
 
   private Path run() {
@@ -109,6 +123,54 @@ class TrainerCheckpointTest {
     assertEquals(2, resumed.epochs().size(), "epoch 2 was trained again from epoch 1's checkpoint");
     assertTrue(Files.exists(run().resolve("checkpoints/epoch-0002/model.zip")));
     assertTrue(Files.size(run().resolve("checkpoints/epoch-0002/model.zip")) > bytes.length / 3, "rewritten whole");
+  }
+
+  /** Every file under checkpoints/, by relative path, with a digest of its bytes. */
+  private Map<String, String> checkpointFiles() throws Exception {
+    Path root = run().resolve("checkpoints");
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(f).toString(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aCheckpointThatCannotBeReadStopsTheResumeAndDeletesNothing() throws Exception {
+    TrainResult full = Trainer.train(config(), sc, layout, prepared);
+    forgetTraining("epoch-0001", "epoch-0002");
+    Map<String, String> before = checkpointFiles();
+    RunLayout flaky = RunLayout.of(FlakyFileSystem.of(tmp.resolve("runs")), "c");
+    FlakyFileSystem.failReads("epoch-0002/model.zip", 1000); // the store times out mid-read
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> Trainer.train(config(), sc, flaky, prepared, new Trainer.Start(true, false)), "not resumed from epoch 1");
+    assertTrue(e.getMessage().contains("epoch-0002") && e.getMessage().contains("injected fault"), e.getMessage());
+    assertEquals(before, checkpointFiles(), "no checkpoint deleted or rewritten");
+    assertFalse(Files.exists(run().resolve("model/model.zip")));
+
+    FlakyFileSystem.reset();
+    TrainResult resumed = Trainer.train(config(), sc, flaky, prepared, new Trainer.Start(true, false));
+    assertEquals(full.epochs(), resumed.epochs(), "once the store answers, the run continues after epoch 2");
+  }
+
+  @Test
+  void resumeStartsOverOnlyWithForceWhenNoCheckpointReadsBack() throws Exception {
+    // No checkpoint at all (the first epoch never finished): nothing to lose, so it starts at epoch 1.
+    TrainResult first = Trainer.train(config(), sc, layout, prepared, new Trainer.Start(true, false));
+    assertEquals(2, first.epochs().size());
+    forgetTraining("epoch-0001", "epoch-0002");
+    for (String epoch : List.of("epoch-0001", "epoch-0002")) Files.writeString(run().resolve("checkpoints/" + epoch + "/state.json"), "{");
+    Map<String, String> before = checkpointFiles();
+    ConfigError e = assertThrows(ConfigError.class, () -> Trainer.train(config(), sc, layout, prepared, new Trainer.Start(true, false)));
+    assertTrue(e.getMessage().contains("epoch-0001") && e.getMessage().contains("epoch-0002") && e.getMessage().contains("--force"),
+        e.getMessage());
+    assertEquals(before, checkpointFiles(), "nothing touched");
+
+    TrainResult forced = Trainer.train(config(), sc, layout, prepared, new Trainer.Start(true, true));
+    assertEquals(2, forced.epochs().size());
+    assertEquals(2, Checkpoints.latest(layout, sc.hadoopConfiguration()).orElseThrow().state().epoch(), "both epochs rewritten");
   }
 
   @Test

@@ -1,0 +1,154 @@
+package dev.awdlm.retrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.Json;
+import dev.awdlm.testing.TestFiles;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a retrain does with its registry before and after training, without Spark: a damaged
+ * registry file stops it before Spark starts, and a run that stopped while publishing is completed
+ * by a rerun. Training itself is in {@link RetrainIT}.
+ */
+class RetrainTest {
+  /** The local filesystem under the scheme {@code faulty:}, where renaming onto one file name can be made to fail. */
+  public static final class FaultyFileSystem extends RawLocalFileSystem {
+    static volatile String failRenameOnto;
+
+    @Override
+    public URI getUri() {
+      return URI.create("faulty:///");
+    }
+
+    @Override
+    public String getScheme() {
+      return "faulty";
+    }
+
+    @Override
+    public boolean rename(org.apache.hadoop.fs.Path src, org.apache.hadoop.fs.Path dst) throws IOException {
+      if (dst.getName().equals(failRenameOnto)) throw new IOException("injected failure renaming onto " + dst);
+      return super.rename(src, dst);
+    }
+  }
+
+  @TempDir Path tmp;
+  private Path config;
+  private Path snapshot;
+  private final Configuration conf = new Configuration();
+
+  @BeforeEach
+  void files() {
+    config = TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf"));
+    snapshot = TestFiles.corpus("tiny", tmp.resolve("snapshot"));
+    conf.set("fs.faulty.impl", FaultyFileSystem.class.getName());
+    FaultyFileSystem.failRenameOnto = null;
+  }
+
+  private static JavaSparkContext noSpark() {
+    throw new AssertionError("Spark started: the registry must be checked before");
+  }
+
+  private Retrain.Outcome retrain(String registry, String runId) {
+    return Retrain.run(config.toFile(), List.of("train.epochs=1"), new Retrain.Request(registry, snapshot.toUri().toString(),
+        runId, false, false), conf, RetrainTest::noSpark, "test-" + runId);
+  }
+
+  private Registry registry(String uri) {
+    return new Registry(new org.apache.hadoop.fs.Path(uri), conf);
+  }
+
+  /** r1 is the champion, and r2 decided to replace it but crashed before changing the registry. */
+  private Registry decidedButNotRecorded(String uri) {
+    Registry reg = registry(uri);
+    HadoopFs.writeAtomically(reg.championPointer(), conf, "r1\n");
+    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n");
+    HadoopFs.writeAtomically(new org.apache.hadoop.fs.Path(reg.run("r2").runDir(), "decision.json"), conf,
+        Json.pretty(RegistryTest.decision("r2", "promoted", "r1")));
+    return reg;
+  }
+
+  private void assertCompleted(Registry reg) {
+    assertEquals("r2", reg.championId().orElseThrow());
+    assertEquals(List.of("r1", "r2"), reg.history().stream().map(Decision::runId).toList());
+    assertTrue(HadoopFs.exists(reg.done("r2"), conf));
+  }
+
+  @Test
+  void aTruncatedHistoryStopsTheRetrainBeforeSparkStartsAndNothingIsWritten() {
+    String uri = tmp.resolve("registry").toUri().toString();
+    Registry reg = registry(uri);
+    String second = Json.line(RegistryTest.decision("r2", "rejected", "r1"));
+    String damaged = Json.line(RegistryTest.decision("r1", "first", null)) + "\n" + second.substring(0, 40);
+    HadoopFs.writeAtomically(reg.historyFile(), conf, damaged);
+    ConfigError e = assertThrows(ConfigError.class, () -> retrain(uri, "r3"));
+    assertTrue(e.getMessage().contains(reg.historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+    assertEquals(damaged, HadoopFs.readUtf8(reg.historyFile(), conf));
+    assertFalse(HadoopFs.exists(reg.run("r3").runDir(), conf), "no run started");
+  }
+
+  @Test
+  void aDamagedHistoryFoundWhenCompletingADecidedRunMovesNothingAndARerunCompletesItOnceRepaired() {
+    String uri = tmp.resolve("registry").toUri().toString();
+    Registry reg = decidedButNotRecorded(uri);
+    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
+    HadoopFs.writeAtomically(reg.historyFile(), conf, history + "{\"run_id\" : \"r0\", \"deci");
+    ConfigError e = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
+    assertTrue(e.getMessage().contains(reg.historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+    assertEquals("r1", reg.championId().orElseThrow(), "the pointer did not move");
+    assertFalse(HadoopFs.exists(reg.done("r2"), conf));
+
+    HadoopFs.writeAtomically(reg.historyFile(), conf, history); // the operator removes the damaged line
+    assertFalse(retrain(uri, "r2").alreadyFinished());
+    assertCompleted(reg);
+    assertTrue(retrain(uri, "r2").alreadyFinished());
+  }
+
+  @Test
+  void aDamagedDecisionIsAConfigErrorNamingIt() {
+    String uri = tmp.resolve("registry").toUri().toString();
+    Registry reg = decidedButNotRecorded(uri);
+    org.apache.hadoop.fs.Path decision = new org.apache.hadoop.fs.Path(reg.run("r2").runDir(), "decision.json");
+    HadoopFs.writeAtomically(decision, conf, "{\"run_id\" : \"r2\", \"deci");
+    ConfigError decided = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
+    assertTrue(decided.getMessage().contains(decision.toString()), decided.getMessage());
+
+    HadoopFs.writeAtomically(reg.done("r2"), conf, "");
+    ConfigError finished = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
+    assertTrue(finished.getMessage().contains(decision.toString()), finished.getMessage());
+    assertEquals("r1", reg.championId().orElseThrow());
+  }
+
+  /** Every step after the decision fails once in turn; the rerun completes the registry, with one line for the run. */
+  @ParameterizedTest
+  @ValueSource(strings = {"champion", "history.jsonl", Registry.DONE})
+  void aRetrainThatFailsWhilePublishingIsCompletedByARerun(String failingStep) {
+    String uri = "faulty:" + tmp.resolve("registry").toAbsolutePath();
+    Registry reg = decidedButNotRecorded(uri);
+    FaultyFileSystem.failRenameOnto = failingStep;
+    RuntimeException e = assertThrows(RuntimeException.class, () -> retrain(uri, "r2"));
+    assertTrue(String.valueOf(e.getMessage()).contains(failingStep), String.valueOf(e));
+    assertFalse(HadoopFs.exists(reg.done("r2"), conf));
+
+    FaultyFileSystem.failRenameOnto = null;
+    assertFalse(retrain(uri, "r2").alreadyFinished());
+    assertCompleted(reg);
+  }
+}
