@@ -42,18 +42,7 @@ public final class ReportHtml {
           .append(Base64.getEncoder().encodeToString(c.getValue())).append("\">\n");
     }
 
-    h.append("<h2>Epochs</h2>\n<p>Train NLL: the mean NLL per trained token, without AR, TAR or weight decay, under training")
-        .append(" dropout; train ppl is its exp. report.json holds every averaging round.</p>\n")
-        .append("<table><tr><th>epoch</th><th>lr</th><th>train NLL</th><th>train ppl</th><th>val ppl</th>")
-        .append("<th>seconds</th><th>tokens</th><th>tokens/s</th><th>workers</th><th>averaged</th><th>rollbacks</th></tr>\n");
-    for (EpochMetrics e : r.epochs()) {
-      h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
-          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainNll())).append("</td><td>").append(f2(e.trainPpl()))
-          .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
-          .append("</td><td>").append(e.tokens()).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS()))
-          .append("</td><td>").append(e.workers()).append("</td><td>").append(e.asgd() ? "yes" : "no").append("</td><td>").append(e.rollbacks()).append("</td></tr>\n");
-    }
-    h.append("</table>\n");
+    epochs(h, r);
 
     h.append("<h2>Final evaluation</h2>\n<table><tr><th class=\"l\">split</th><th>perplexity</th><th>tokens</th>")
         .append("<th>chunks</th><th>tasks</th><th>tokens/s</th></tr>\n");
@@ -84,6 +73,22 @@ public final class ReportHtml {
         .append(".forEach(function(i){if(i.complete&&i.naturalWidth>0)n++;});document.body.setAttribute('data-charts-loaded',n);});")
         .append("</script>\n</body></html>\n");
     return h.toString();
+  }
+
+  private static void epochs(StringBuilder h, RunReport r) {
+    h.append("<h2>Epochs</h2>\n<p>Train NLL: the mean NLL per trained token, without AR, TAR or weight decay, under training")
+        .append(" dropout; train ppl is its exp. report.json holds every averaging round.</p>\n")
+        .append("<table><tr><th>epoch</th><th>lr</th><th>train NLL</th><th>train ppl</th><th>val ppl</th>")
+        .append("<th>seconds</th><th>tokens</th><th>tokens/s</th><th>workers</th><th>averaged</th><th>rollbacks</th></tr>\n");
+    for (EpochMetrics e : r.epochs()) {
+      h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
+          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainNll())).append("</td><td>").append(f2(e.trainPpl()))
+          .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
+          .append("</td><td>").append(e.tokens()).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS()))
+          .append("</td><td>").append(e.workers()).append("</td><td>").append(e.asgd() ? "yes" : "no").append("</td><td>")
+          .append(e.rollbacks()).append("</td></tr>\n");
+    }
+    h.append("</table>\n");
   }
 
   private static void evaluation(StringBuilder h, String split, RunReport.Evaluation e) {

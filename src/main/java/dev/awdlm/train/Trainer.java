@@ -73,12 +73,7 @@ public final class Trainer {
     }
     RoundCollector collector = new RoundCollector();
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, p.net, TrainingMasters.build(t, workers, collector));
-    if (t.collectStats()) {
-      // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
-      // time server; clusters without Internet access (and this one's tests) use the local clock.
-      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
-    }
-    sparkNet.setCollectTrainingStats(t.collectStats());
+    collectStats(sparkNet, t.collectStats());
     EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, t);
     Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
     Restart restart = new Restart(p.net);
@@ -114,13 +109,30 @@ public final class Trainer {
     }
     sc.setJobDescription(null);
     if (t.collectStats()) writeStats(sparkNet, layout, conf);
-    // The model is the averaged iterate once NT-ASGD has triggered, as in awd-lstm-lm.
-    MultiLayerNetwork trained = evaluated(sparkNet.getNetwork(), p.asgd);
+    return save(config, layout, conf, evaluated(sparkNet.getNetwork(), p.asgd), p, workers, prepared);
+  }
+
+  private static void collectStats(SparkDl4jMultiLayer sparkNet, boolean collect) {
+    if (collect) {
+      // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
+      // time server; clusters without Internet access (and this one's tests) use the local clock.
+      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
+    }
+    sparkNet.setCollectTrainingStats(collect);
+  }
+
+  /**
+   * Saves the model, the averaged iterate once NT-ASGD has triggered (as in awd-lstm-lm), and
+   * {@code train.json}.
+   */
+  private static TrainResult save(AwdlmConfig config, RunLayout layout, Configuration conf, MultiLayerNetwork trained, Progress p,
+      int workers, PrepareStats prepared) {
     Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
     SavedModel.write(layout.modelDir(), trained, vocab, config, layout.runId(), conf);
     int observed = p.epochs.stream().mapToInt(EpochMetrics::workers).max().orElse(0);
     if (observed != workers) {
-      LOG.warn("train: at most {} worker(s) trained in a round, {} planned (train.workers = {})", observed, workers, t.workers());
+      LOG.warn("train: at most {} worker(s) trained in a round, {} planned (train.workers = {})", observed, workers,
+          config.train().workers());
     }
     TrainResult result = new TrainResult(observed, workers, prepared.splits().get("train").predictedTokens(), trained.numParams(),
         p.trainSeconds, p.rollbacks, p.asgd.triggerEpoch(), p.epochs);
