@@ -52,6 +52,9 @@ final class RetrainCommand implements Callable<Integer> {
       Decision d = outcome.decision();
       if (outcome.alreadyFinished()) {
         System.out.printf("retrain %s already finished (%s); nothing to do%n", runId, d.decision());
+      } else if ("superseded".equals(d.decision())) {
+        System.out.printf("retrain %s: superseded: it beat champion %s, but another run has been promoted since%n", runId,
+            d.championBefore());
       } else if (d.championValPpl() == null) {
         System.out.printf("retrain %s: %s, validation perplexity %.2f%n", runId,
             d.promoted() ? "first champion" : "rejected: training diverged (there is no champion yet)", d.challengerValPpl());

@@ -4,7 +4,8 @@ package dev.awdlm.retrain;
  * A retrain's outcome: {@code decision.json} in its run and its line in {@code history.jsonl}.
  *
  * @param decision {@code promoted} (better by at least minImprovement), {@code first} (no champion
- *     yet), or {@code rejected}
+ *     yet), {@code rejected}, or {@code superseded} (it would have been promoted, but another run was
+ *     promoted after it had compared itself with the champion of its time)
  * @param championBefore the champion's run id when the retrain started (null for the first)
  * @param challengerValPpl the challenger's perplexity on the held-out split
  * @param championValPpl the champion's perplexity on the same split (null for the first)
@@ -17,7 +18,14 @@ public record Decision(String runId, String finishedAt, String decision, String 
     Double championValPpl, Double improvement, double minImprovement, String vocabulary, double oovRate,
     double testPpl, String report, String gitCommit) {
 
+  /** The verdicts that make the challenger the champion. */
   public boolean promoted() {
-    return !"rejected".equals(decision);
+    return "promoted".equals(decision) || "first".equals(decision);
+  }
+
+  /** This decision, overtaken: another challenger became the champion before this one's was recorded. */
+  public Decision superseded() {
+    return new Decision(runId, finishedAt, "superseded", championBefore, challengerValPpl, championValPpl, improvement,
+        minImprovement, vocabulary, oovRate, testPpl, report, gitCommit);
   }
 }

@@ -143,6 +143,21 @@ public final class Retrain {
     }
   }
 
+  /**
+   * A promotion decided against one champion and completed (after a crash) when another has been
+   * promoted since: it beat a model that is no longer the champion, so it must not replace the
+   * current one. Recorded as superseded instead.
+   */
+  private static Decision overtaken(Registry registry, Decision d) {
+    Optional<String> now = registry.championId();
+    if (!d.promoted() || now.isEmpty() || now.get().equals(d.runId()) || now.get().equals(d.championBefore())) return d;
+    LOG.warn("retrain: {} was decided against champion {}, but {} has been promoted since; recording it as superseded",
+        d.runId(), d.championBefore(), now.get());
+    Decision superseded = d.superseded();
+    HadoopFs.writeAtomically(registry.decisionFile(d.runId()), registry.conf(), Json.pretty(superseded));
+    return superseded;
+  }
+
   /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
   private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, RunLayout layout,
       PrepareStats prepared, JavaSparkContext sc) {
@@ -171,9 +186,10 @@ public final class Retrain {
    * history is checked before the pointer moves, so after it only a write can fail, and a rerun
    * (through the decided path) redoes whatever is missing.
    */
-  private static Decision record(Registry registry, Decision d, Lease lease) {
+  private static Decision record(Registry registry, Decision decided, Lease lease) {
     registry.history();
     lease.verify();
+    Decision d = overtaken(registry, decided);
     if (d.promoted()) {
       registry.promote(d.runId());
       LOG.info("retrain: promoted {} (validation perplexity {}{})", d.runId(), String.format("%.2f", d.challengerValPpl()),

@@ -54,4 +54,15 @@ class RegistryTest {
     reg.appendHistory(decision("r2", "promoted", "r1"));
     assertEquals(List.of("r1", "r2"), reg.history().stream().map(Decision::runId).toList(), "a rerun adds no second line");
   }
+
+  @Test
+  void twoRecordsGluedOnOneLineAreDamagedNotHalfRead(@TempDir java.nio.file.Path dir) {
+    // What an append onto a last line without its newline used to leave: the second record must
+    // not vanish silently behind the first.
+    Registry reg = registry(dir);
+    HadoopFs.writeAtomically(reg.historyFile(), conf,
+        Json.line(decision("r1", "first", null)) + Json.line(decision("r2", "promoted", "r1")) + "\n");
+    ConfigError e = assertThrows(ConfigError.class, reg::history);
+    assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+  }
 }

@@ -151,4 +151,22 @@ class RetrainTest {
     assertFalse(retrain(uri, "r2").alreadyFinished());
     assertCompleted(reg);
   }
+
+  @Test
+  void aDecidedRunCompletedAfterAnotherWasPromotedDoesNotMoveThePointerBack() {
+    // r2 decided to replace r1 and crashed; meanwhile r3 was compared with r1 and promoted.
+    String uri = tmp.resolve("registry").toUri().toString();
+    Registry reg = decidedButNotRecorded(uri);
+    HadoopFs.writeAtomically(reg.championPointer(), conf, "r3\n");
+    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n"
+        + Json.line(RegistryTest.decision("r3", "promoted", "r1")) + "\n");
+    retrain(uri, "r2");
+    assertEquals("r3", reg.championId().orElseThrow(), "r2 beat r1, not the champion it would replace");
+    Decision r2 = reg.history().get(2);
+    assertEquals("r2", r2.runId());
+    assertEquals("superseded", r2.decision());
+    assertFalse(r2.promoted());
+    assertEquals(r2, reg.decided("r2").orElseThrow(), "decision.json says the same");
+    assertTrue(HadoopFs.exists(reg.done("r2"), conf));
+  }
 }
