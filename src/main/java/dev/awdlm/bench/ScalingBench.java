@@ -1,17 +1,51 @@
 package dev.awdlm.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.EventStats;
 
 /**
- * Where a parameter-averaging round's wall time goes, from dl4j-spark's training statistics:
- * compute (workers fitting, in parallel), broadcast + aggregate (shipping parameters out and
- * averaging them back), and scheduling (everything else: Spark jobs, tasks, serialization).
+ * The scaling bench's figures: where a parameter-averaging round's wall time goes, from
+ * dl4j-spark's training statistics (compute: workers fitting, in parallel; broadcast + aggregate:
+ * shipping parameters out and averaging them back; scheduling: everything else), and whether the
+ * two runs measured what the bench claims.
  */
 public final class ScalingBench {
+  /**
+   * How far above linear (efficiency 1) a measurement may land before it means that the two runs
+   * differ in more than their executors. Repeated runs of the bench on a quiet machine spread by 3%
+   * (efficiency 0.906 to 0.935, README); 2 executors cannot be more than twice as fast as 1.
+   */
+  public static final double NOISE = 0.05;
+
   private ScalingBench() {}
+
+  /**
+   * The bench's outcome.
+   *
+   * @param efficiency {@code tokens_per_s_2 / (2 tokens_per_s_1)}
+   * @param failure why the measurement is not one of 1 against 2 workers; null when it is
+   */
+  public record Verdict(double efficiency, boolean meetsTarget, String failure) {}
+
+  /**
+   * @param workers1 the workers that trained in each timed round on 1 executor, as they reported
+   * @param workers2 the same on 2 executors
+   */
+  public static Verdict verdict(double tokensPerS1, double tokensPerS2, List<Integer> workers1, List<Integer> workers2,
+      double target) {
+    double efficiency = tokensPerS2 / (2 * tokensPerS1);
+    String failure = null;
+    if (workers1.stream().anyMatch(w -> w != 1) || workers2.stream().anyMatch(w -> w != 2)) {
+      failure = "the rounds trained " + workers1 + " worker(s) on 1 executor and " + workers2 + " on 2, not one per executor";
+    } else if (efficiency > 1 + NOISE) {
+      failure = String.format(java.util.Locale.ROOT, "efficiency %.3f is above linear by more than %.0f%%: the two runs differ in "
+          + "more than their executors", efficiency, 100 * NOISE);
+    }
+    return new Verdict(efficiency, failure == null && efficiency >= target, failure);
+  }
 
   /** Seconds of each kind over a timed period of {@code wallSeconds} with {@code workers} workers. */
   public record Split(double compute, double communication, double scheduling) {}

@@ -56,7 +56,8 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.printf("retrain %s: superseded: it beat champion %s, but another run has been promoted since%n", runId,
             d.championBefore());
       } else if (d.championValPpl() == null) {
-        System.out.printf("retrain %s: first champion, validation perplexity %.2f%n", runId, d.challengerValPpl());
+        System.out.printf("retrain %s: %s, validation perplexity %.2f%n", runId,
+            d.promoted() ? "first champion" : "rejected: training diverged (there is no champion yet)", d.challengerValPpl());
       } else {
         System.out.printf("retrain %s: %s: validation perplexity %.2f against the champion's %.2f (%+.2f%%, needs %.2f%%)%n", runId,
             d.decision(), d.challengerValPpl(), d.championValPpl(), 100 * d.improvement(), 100 * d.minImprovement());

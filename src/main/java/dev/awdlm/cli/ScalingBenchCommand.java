@@ -11,6 +11,8 @@ import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.model.LanguageModels;
 import dev.awdlm.spark.SparkSessions;
+import dev.awdlm.train.RoundCollector;
+import dev.awdlm.train.TrainingMasters;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Option;
         "the config's corpus (Brown in conf/local.conf). Prints the efficiency tokens_per_s_2 /",
         "(2 tokens_per_s_1) and how round time splits into compute, broadcast + aggregate and",
         "scheduling. Needs SPARK_HOME laid out for local-cluster and the app jar; jobs/awdlm",
-        "bench scaling sets both up. Target: efficiency >= 0.85."})
+        "bench scaling sets both up. Target: efficiency >= 0.85. Each run trains one worker per executor;",
+        "the bench fails (exit code 1, meets_target false) when a round trains another number of workers,",
+        "or when the efficiency is more than 5%% above linear: then the runs differ in more than their executors."})
 final class ScalingBenchCommand implements Callable<Integer> {
   static final double TARGET = 0.85;
 
@@ -74,63 +77,84 @@ final class ScalingBenchCommand implements Callable<Integer> {
     }
     List<String> files = HadoopFs.listFiles(layout.batches("train"), StreamExporter.SUFFIX, SparkSessions.hadoopConfiguration())
         .stream().map(Path::toString).toList();
-    long tokensPerFile = prepared.splits().get("train").predictedTokens() / files.size();
 
-    double[] tps = new double[3];
-    ScalingBench.Split[] splits = new ScalingBench.Split[3];
+    Measurement[] m = new Measurement[3];
     for (int n = 1; n <= 2; n++) {
-      int perRound = n * config.train().averagingFrequency();
-      if (files.size() < (rounds + 1) * perRound) throw new ConfigError("--rounds", rounds, "needs more train DataSets than the corpus gives");
-      SparkConf conf = SparkSessions.defaults(new SparkConf())
-          .setMaster("local-cluster[" + n + ",1," + executorMb + "]")
-          .set("spark.jars", appJar)
-          .set("spark.executor.memory", executorMb + "m")
-          .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-          .set("spark.ui.enabled", "false");
-      conf.set("spark.executor.extraJavaOptions", String.join(" ", flags == null ? "" : flags, executorJavaOptions,
-          "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource").trim());
-      System.setProperty("org.deeplearning4j.spark.time.TimeSource", "org.deeplearning4j.spark.time.SystemClockTimeSource");
-      try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
-        JavaSparkContext sc = SparkSessions.context(spark);
-        MultiLayerNetwork net = LanguageModels.awdLstm(config.model(), config.train(), prepared.vocabSize());
-        // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
-        master(sc, net, n, config, false).fitPaths(sc.parallelize(files.subList(0, perRound), n));
-        SparkDl4jMultiLayer timed = master(sc, net, n, config, true);
-        long start = System.nanoTime();
-        for (int r = 1; r <= rounds; r++) {
-          timed.fitPaths(sc.parallelize(files.subList(r * perRound, (r + 1) * perRound), n));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        tps[n] = rounds * perRound * tokensPerFile / seconds;
-        splits[n] = ScalingBench.split(timed.getSparkTrainingStats(), n, seconds);
-        ScalingBench.totals(timed.getSparkTrainingStats()).forEach((k, v) -> System.out.printf("  %-55s %9.1f s%n", k, v / 1000));
-        System.out.printf("%d executor(s): %.0f tokens/s over %d rounds (%.1f s): compute %.0f%%, broadcast+aggregate %.0f%%, scheduling %.0f%%%n",
-            n, tps[n], rounds, seconds, 100 * splits[n].compute() / seconds, 100 * splits[n].communication() / seconds,
-            100 * splits[n].scheduling() / seconds);
+      if (files.size() < (rounds + 1) * n * config.train().averagingFrequency()) {
+        throw new ConfigError("--rounds", rounds, "needs more train DataSets than the corpus gives");
       }
+      m[n] = measure(n, files, config, prepared, appJar, flags);
     }
-    double efficiency = tps[2] / (2 * tps[1]);
+    ScalingBench.Verdict verdict = ScalingBench.verdict(m[1].tokensPerS(), m[2].tokensPerS(), m[1].workers(), m[2].workers(), TARGET);
     System.out.printf("executor JVM options: %s%n", executorJavaOptions.isBlank() ? "(none)" : executorJavaOptions);
-    System.out.printf("efficiency %.3f (target >= %.2f)%n", efficiency, TARGET);
+    System.out.printf("efficiency %.3f (target >= %.2f)%n", verdict.efficiency(), TARGET);
     BenchResult result = new BenchResult("scaling").put("averaging_frequency", config.train().averagingFrequency())
         .put("rounds", rounds)
-        .put("executor_java_options", executorJavaOptions).put("tokens_per_s_1", tps[1]).put("tokens_per_s_2", tps[2]).put("efficiency", efficiency);
+        .put("executor_java_options", executorJavaOptions).put("tokens_per_s_1", m[1].tokensPerS())
+        .put("tokens_per_s_2", m[2].tokensPerS()).put("efficiency", verdict.efficiency());
     for (int n = 1; n <= 2; n++) {
-      result.put("compute_s_" + n, splits[n].compute()).put("broadcast_aggregate_s_" + n, splits[n].communication())
-          .put("scheduling_s_" + n, splits[n].scheduling());
+      result.put("workers_" + n, m[n].workers()).put("compute_s_" + n, m[n].split().compute())
+          .put("broadcast_aggregate_s_" + n, m[n].split().communication()).put("scheduling_s_" + n, m[n].split().scheduling());
     }
-    result.put("meets_target", efficiency >= TARGET);
+    result.put("meets_target", verdict.meetsTarget());
+    if (verdict.failure() != null) result.put("failure", verdict.failure());
     result.publish(layout.outputDir(), SparkSessions.hadoopConfiguration(), System.out);
+    if (verdict.failure() != null) {
+      System.err.println("awdlm bench scaling: not a measurement of 1 against 2 workers: " + verdict.failure());
+      return AwdlmCommand.FAILED;
+    }
     return AwdlmCommand.OK;
   }
 
-  private static SparkDl4jMultiLayer master(JavaSparkContext sc, MultiLayerNetwork net, int workers, AwdlmConfig config, boolean stats) {
+  /**
+   * One cluster size's timed rounds.
+   *
+   * @param workers the workers that trained in each timed round, as they reported
+   */
+  private record Measurement(double tokensPerS, ScalingBench.Split split, List<Integer> workers) {}
+
+  /**
+   * A warm-up round, then {@code rounds} timed rounds on {@code local-cluster[n,1,M]}, with
+   * {@code n} workers: one per executor core.
+   */
+  private Measurement measure(int n, List<String> files, AwdlmConfig config, PrepareStats prepared, String appJar, String flags) {
     var t = config.train();
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.batchSize())
-        .batchSizePerWorker(t.batchSize()).averagingFrequency(t.averagingFrequency()).workerPrefetchNumBatches(t.prefetch())
-        .saveUpdater(true).rngSeed(t.seed()).build();
-    SparkDl4jMultiLayer s = new SparkDl4jMultiLayer(sc, net, master);
-    s.setCollectTrainingStats(stats);
-    return s;
+    int perRound = n * t.averagingFrequency();
+    SparkConf conf = SparkSessions.defaults(new SparkConf())
+        .setMaster("local-cluster[" + n + ",1," + executorMb + "]")
+        .set("spark.jars", appJar)
+        .set("spark.executor.memory", executorMb + "m")
+        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .set("spark.ui.enabled", "false");
+    conf.set("spark.executor.extraJavaOptions", String.join(" ", flags == null ? "" : flags, executorJavaOptions,
+        "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource").trim());
+    System.setProperty("org.deeplearning4j.spark.time.TimeSource", "org.deeplearning4j.spark.time.SystemClockTimeSource");
+    try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+      JavaSparkContext sc = SparkSessions.context(spark);
+      MultiLayerNetwork net = LanguageModels.awdLstm(config.model(), t, prepared.vocabSize());
+      // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
+      RoundCollector warmUp = new RoundCollector();
+      new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, warmUp))
+          .fitPaths(TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()));
+      RoundCollector collector = new RoundCollector();
+      SparkDl4jMultiLayer timed = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, collector));
+      timed.setCollectTrainingStats(true);
+      List<Integer> workers = new ArrayList<>();
+      long tokens = 0;
+      long start = System.nanoTime();
+      for (int r = 1; r <= rounds; r++) {
+        timed.fitPaths(TrainingMasters.round(sc, files.subList(r * perRound, (r + 1) * perRound), n, t.averagingFrequency()));
+        RoundCollector.Tally tally = collector.drain();
+        workers.add(tally.workers());
+        tokens += tally.tokens();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Measurement m = new Measurement(tokens / seconds, ScalingBench.split(timed.getSparkTrainingStats(), n, seconds), workers);
+      ScalingBench.totals(timed.getSparkTrainingStats()).forEach((k, v) -> System.out.printf("  %-55s %9.1f s%n", k, v / 1000));
+      System.out.printf("%d executor(s): %.0f tokens/s over %d rounds (%.1f s), workers per round %s: compute %.0f%%, "
+          + "broadcast+aggregate %.0f%%, scheduling %.0f%%%n", n, m.tokensPerS(), rounds, seconds, workers,
+          100 * m.split().compute() / seconds, 100 * m.split().communication() / seconds, 100 * m.split().scheduling() / seconds);
+      return m;
+    }
   }
 }

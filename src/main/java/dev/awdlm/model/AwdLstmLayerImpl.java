@@ -48,6 +48,8 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   private AwdLstmCore.State tbpttState;
   /** The loss of the last training pass over the current input and labels; NaN when unknown. */
   private double lastLoss = Double.NaN;
+  /** The summed NLL of that pass, without AR, TAR or weight decay; NaN when unknown. */
+  private double lastNllSum = Double.NaN;
 
   public AwdLstmLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -75,6 +77,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
     super.setInput(input, workspaceMgr);
     lastLoss = Double.NaN;
+    lastNllSum = Double.NaN;
   }
 
   // --- forward ------------------------------------------------------------------------------
@@ -206,6 +209,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
       // The next TBPTT window starts from here; no gradient flows back across the boundary.
       tbpttState = detached(pass.last());
       lastLoss = pass.loss();
+      lastNllSum = pass.nllSum();
     }
     for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) gradient.gradientForVariable().put(e.getKey(), e.getValue());
     // Token ids have no gradient; there is no layer below this one.
@@ -228,6 +232,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   public void setLabels(INDArray labels) {
     this.labels = labels;
     lastLoss = Double.NaN;
+    lastNllSum = Double.NaN;
   }
 
   @Override
@@ -240,11 +245,21 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   public double computeScore(double fullNetRegScore, boolean training, LayerWorkspaceMgr workspaceMgr) {
     if (Double.isNaN(lastLoss)) {
       try (MemoryWorkspace ignored = workspace()) {
-        lastLoss = run(input, previous, training, labels).loss();
+        AwdLstmCore.Pass pass = run(input, previous, training, labels);
+        lastLoss = pass.loss();
+        lastNllSum = pass.nllSum();
       }
     }
     score = lastLoss + fullNetRegScore;
     return score;
+  }
+
+  /**
+   * The summed NLL of the labels in the last training pass over the current input (the loss
+   * without AR, TAR and weight decay): what the trainer reports as training NLL.
+   */
+  public double trainingNllSum() {
+    return lastNllSum;
   }
 
   /** Mean NLL per example, {@code [B, 1]}, without dropout. */

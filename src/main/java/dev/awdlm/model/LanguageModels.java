@@ -31,15 +31,6 @@ public final class LanguageModels {
 
   private LanguageModels() {}
 
-  /**
-   * What divides the network's score to give a per-token loss. DL4J's RnnOutputLayer sums the
-   * loss over the time steps of a TBPTT segment (and averages over the minibatch); the AWD-LSTM
-   * layer already reports a per-token mean.
-   */
-  public static double scorePerToken(ModelConfig m, TrainConfig t) {
-    return ModelConfig.LSTM.equals(m.kind()) ? t.bptt() : 1;
-  }
-
   /** The network {@code model.kind} names. */
   public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize) {
     return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize) : awdLstm(m, t, vocabSize);

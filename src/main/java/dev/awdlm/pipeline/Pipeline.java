@@ -43,7 +43,8 @@ public final class Pipeline {
     wall.put("train", trained.seconds());
     wall.put("evaluate", evalSeconds);
     RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), BuildInfo.gitCommit(), Instant.now().toString(),
-        Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), executors(sc), sc.defaultParallelism(),
+        Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), trained.plannedWorkers(), executors(sc),
+        sc.defaultParallelism(),
         trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
         eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall);
     ReportWriter.write(layout, report, conf);

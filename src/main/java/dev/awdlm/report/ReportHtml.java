@@ -3,6 +3,7 @@ package dev.awdlm.report;
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.train.EpochMetrics;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,28 +26,23 @@ public final class ReportHtml {
     h.append("<p class=\"big\">validation perplexity <b>").append(f2(r.validPpl())).append("</b>, test perplexity <b>")
         .append(f2(r.testPpl())).append("</b></p>\n");
     h.append("<p>").append(r.parameters()).append(" parameters, ").append(r.epochs().size()).append(" epoch(s), ")
-        .append(r.workers()).append(" worker(s) on ").append(r.executors()).append(" executor(s) / ").append(r.cores())
+        .append(r.workers()).append(" worker(s) trained (").append(r.plannedWorkers()).append(" planned) on ").append(r.executors()).append(" executor(s) / ").append(r.cores())
         .append(" core(s). NT-ASGD: ").append(r.asgdTriggerEpoch() > 0 ? "averaging after epoch " + r.asgdTriggerEpoch() : "not triggered")
         .append(". Rollbacks: ").append(r.rollbacks()).append(". Commit ").append(esc(r.gitCommit())).append(", finished ")
         .append(esc(r.finishedAt())).append(".</p>\n");
 
     h.append("<h2>Charts</h2>\n");
+    List<String> notDrawn = Charts.notDrawn(r.epochs());
+    if (!notDrawn.isEmpty()) {
+      h.append("<p>Not drawn, because not finite: ").append(esc(String.join("; ", notDrawn))).append(".</p>\n");
+    }
     for (Map.Entry<String, byte[]> c : charts.entrySet()) {
       h.append("<img class=\"chart\" alt=\"").append(esc(c.getKey())).append("\" width=\"").append(Charts.WIDTH)
           .append("\" height=\"").append(Charts.HEIGHT).append("\" src=\"data:image/png;base64,")
           .append(Base64.getEncoder().encodeToString(c.getValue())).append("\">\n");
     }
 
-    h.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>lr</th><th>train loss</th><th>train ppl</th><th>val ppl</th>")
-        .append("<th>seconds</th><th>tokens/s</th><th>averaged</th><th>rollbacks</th></tr>\n");
-    for (EpochMetrics e : r.epochs()) {
-      h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
-          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainLoss())).append("</td><td>").append(f2(e.trainPpl()))
-          .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
-          .append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS())).append("</td><td>")
-          .append(e.asgd() ? "yes" : "no").append("</td><td>").append(e.rollbacks()).append("</td></tr>\n");
-    }
-    h.append("</table>\n");
+    epochs(h, r);
 
     h.append("<h2>Final evaluation</h2>\n<table><tr><th class=\"l\">split</th><th>perplexity</th><th>tokens</th>")
         .append("<th>chunks</th><th>tasks</th><th>tokens/s</th></tr>\n");
@@ -77,6 +73,22 @@ public final class ReportHtml {
         .append(".forEach(function(i){if(i.complete&&i.naturalWidth>0)n++;});document.body.setAttribute('data-charts-loaded',n);});")
         .append("</script>\n</body></html>\n");
     return h.toString();
+  }
+
+  private static void epochs(StringBuilder h, RunReport r) {
+    h.append("<h2>Epochs</h2>\n<p>Train NLL: the mean NLL per trained token, without AR, TAR or weight decay, under training")
+        .append(" dropout; train ppl is its exp. report.json holds every averaging round.</p>\n")
+        .append("<table><tr><th>epoch</th><th>lr</th><th>train NLL</th><th>train ppl</th><th>val ppl</th>")
+        .append("<th>seconds</th><th>tokens</th><th>tokens/s</th><th>workers</th><th>averaged</th><th>rollbacks</th></tr>\n");
+    for (EpochMetrics e : r.epochs()) {
+      h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
+          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainNll())).append("</td><td>").append(f2(e.trainPpl()))
+          .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
+          .append("</td><td>").append(e.tokens()).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS()))
+          .append("</td><td>").append(e.workers()).append("</td><td>").append(e.asgd() ? "yes" : "no").append("</td><td>")
+          .append(e.rollbacks()).append("</td></tr>\n");
+    }
+    h.append("</table>\n");
   }
 
   private static void evaluation(StringBuilder h, String split, RunReport.Evaluation e) {

@@ -95,12 +95,12 @@ public final class ReportWriter {
     return ids;
   }
 
-  /** The epoch rows, with the same column names as report.json. */
+  /** The epoch rows, with the same column names as report.json (their rounds are in report.json only). */
   static String csv(List<EpochMetrics> epochs) {
-    StringBuilder b = new StringBuilder("epoch,lr,train_loss,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks\n");
+    StringBuilder b = new StringBuilder("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks,tokens,workers\n");
     for (EpochMetrics e : epochs) {
-      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d%n", e.epoch(), e.lr(), e.trainLoss(), e.trainPpl(),
-          e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks()));
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d,%d,%d%n", e.epoch(), e.lr(), e.trainNll(), e.trainPpl(),
+          e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks(), e.tokens(), e.workers()));
     }
     return b.toString();
   }

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param finishedAt when the report was written (ISO-8601, UTC)
  * @param config the effective configuration, as JSON
  * @param data what prepare read and wrote ({@code prepare.json})
- * @param workers parameter-averaging workers
+ * @param workers the most parameter-averaging workers that trained in one round (observed)
+ * @param plannedWorkers the workers dl4j-spark was given ({@code train.workers}, or Spark's default
+ *     parallelism when that is 0)
  * @param executors executor JVMs registered when the report was written (1 in local mode)
  * @param cores Spark's default parallelism
- * @param epochs one row per trained epoch
+ * @param epochs one row per trained epoch, each with its averaging rounds
  * @param asgdTriggerEpoch epoch after which NT-ASGD averaged the iterates (0: never)
  * @param rollbacks divergence-guard rollbacks during training
  * @param valid final validation evaluation of the saved model
@@ -32,6 +34,7 @@ public record RunReport(
     PrepareStats data,
     long parameters,
     int workers,
+    int plannedWorkers,
     int executors,
     int cores,
     List<EpochMetrics> epochs,
@@ -43,7 +46,11 @@ public record RunReport(
     Evaluation test,
     Map<String, Double> wallSeconds) {
 
-  public static final String SCHEMA = "awdlm.report/2";
+  /**
+   * 3: epochs carry train_nll (mean NLL per trained token; train_loss, which averaged one
+   * regularized score per round, is gone), tokens, workers and their rounds; planned_workers.
+   */
+  public static final String SCHEMA = "awdlm.report/3";
 
   /**
    * One split's final evaluation.

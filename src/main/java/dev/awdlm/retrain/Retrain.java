@@ -13,7 +13,9 @@ import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.BuildInfo;
 import dev.awdlm.report.RunReport;
+import dev.awdlm.train.Checkpoints;
 import dev.awdlm.train.Trainer;
+import dev.awdlm.train.TrainingDivergedException;
 import java.io.File;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,21 +93,20 @@ public final class Retrain {
           : PrepareJob.run(config, sc, layout, warm ? champion.get().vocab() : null);
       LOG.info(String.format("retrain: snapshot %s: %d train tokens, OOV %.2f%% with the %s vocabulary", req.data(),
           prepared.splits().get("train").tokens(), 100 * prepared.splits().get("train").oovRate(), warm ? "champion's" : "new"));
-      if (!HadoopFs.exists(layout.model(), conf)) {
-        boolean resume = dev.awdlm.train.Checkpoints.any(layout, conf);
-        Trainer.train(config, sc, layout, prepared,
-            new Trainer.Start(resume, false, warm ? champion.get().net().params() : null));
-      }
-      RunReport report = Pipeline.evaluateAndReport(config, layout, sc);
+      Optional<TrainingDivergedException> diverged = trainChallenger(config, sc, layout, prepared,
+          warm ? champion.get().net().params() : null);
+      RunReport report = diverged.isPresent() ? null : Pipeline.evaluateAndReport(config, layout, sc);
 
       Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
-      double challengerPpl = report.validPpl();
+      double challengerPpl = report != null ? report.validPpl() : diverged.get().valPpl();
       Double improvement = championPpl == null ? null : (championPpl - challengerPpl) / championPpl;
-      String verdict = championPpl == null ? "first"
+      // A challenger whose training diverged has no model: rejected, with or without a champion.
+      String verdict = diverged.isPresent() ? "rejected" : championPpl == null ? "first"
           : improvement >= config.retrain().minImprovement() ? "promoted" : "rejected";
       Decision d = new Decision(req.runId(), Instant.now().toString(), verdict, championId.orElse(null), challengerPpl,
           championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
-          prepared.splits().get("train").oovRate(), report.testPpl(), layout.report().toString(), BuildInfo.gitCommit());
+          prepared.splits().get("train").oovRate(), report == null ? Double.NaN : report.testPpl(),
+          report == null ? null : layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
       HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
@@ -130,6 +132,20 @@ public final class Retrain {
     LOG.info("retrain: run {} was decided ({}) but not recorded; completing it{}", req.runId(), d.decision(),
         req.restart() ? " (--restart does not apply to a decided run)" : "");
     return Optional.of(new Outcome(record(registry, d, lease), false));
+  }
+
+  /** Trains the challenger unless its model exists; the divergence, when the divergence guard gave up. */
+  private static Optional<TrainingDivergedException> trainChallenger(AwdlmConfig config, JavaSparkContext sc, RunLayout layout,
+      PrepareStats prepared, INDArray warmStart) {
+    Configuration conf = sc.hadoopConfiguration();
+    if (HadoopFs.exists(layout.model(), conf)) return Optional.empty();
+    try {
+      Trainer.train(config, sc, layout, prepared, new Trainer.Start(Checkpoints.any(layout, conf), false, warmStart));
+      return Optional.empty();
+    } catch (TrainingDivergedException e) {
+      LOG.warn("retrain: run {}: {}; the challenger is rejected", layout.runId(), e.getMessage());
+      return Optional.of(e);
+    }
   }
 
   /**
@@ -183,6 +199,8 @@ public final class Retrain {
       registry.promote(d.runId());
       LOG.info("retrain: promoted {} (validation perplexity {}{})", d.runId(), String.format("%.2f", d.challengerValPpl()),
           d.championValPpl() == null ? ", first champion" : String.format(" against %.2f", d.championValPpl()));
+    } else if (d.championValPpl() == null) {
+      LOG.info("retrain: {} not promoted: its training diverged, and there is no champion yet", d.runId());
     } else {
       LOG.info("retrain: {} not promoted: validation perplexity {} against the champion's {} (needs {}% better)", d.runId(),
           String.format("%.2f", d.challengerValPpl()), String.format("%.2f", d.championValPpl()), 100 * d.minImprovement());

@@ -39,6 +39,7 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "dev.awdlm.corpus.VocabularyBuilder$Summary[]",
       "dev.awdlm.batch.Segment[]",
       "dev.awdlm.batch.EncodedLine[]",
+      "dev.awdlm.train.WindowNll",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",
       "org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple",
       "org.deeplearning4j.spark.api.stats.SparkTrainingStats",

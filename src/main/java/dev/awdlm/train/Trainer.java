@@ -19,8 +19,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -64,133 +62,125 @@ public final class Trainer {
         .stream().map(Path::toString).toList();
     List<Path> validFiles = HadoopFs.listFiles(layout.batches("valid"), StreamExporter.SUFFIX, conf);
     var t = config.train();
-    int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
-    long tokensPerEpoch = prepared.splits().get("train").predictedTokens();
-    long tokensPerFile = tokensPerEpoch / Math.max(1, trainFiles.size());
+    int workers = TrainingMasters.workers(t, sc);
 
     Progress p = begin(config, layout, prepared, start, conf);
-    MultiLayerNetwork net = p.net;
     LOG.info("train: {} parameters, {} train DataSets, {} workers, averaging every {} DataSets{}",
-        net.numParams(), trainFiles.size(), workers, t.averagingFrequency(),
+        p.net.numParams(), trainFiles.size(), workers, t.averagingFrequency(),
         p.epochsDone > 0 ? ", resuming after epoch " + p.epochsDone : "");
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.batchSize())
-        .batchSizePerWorker(t.batchSize())
-        .averagingFrequency(t.averagingFrequency())
-        .workerPrefetchNumBatches(t.prefetch())
-        .saveUpdater(true) // the M2 default is false: Adam's moments would restart every round
-        .repartionData(switch (t.repartition()) {
-          case "always" -> Repartition.Always;
-          case "never" -> Repartition.Never;
-          default -> Repartition.NumPartitionsWorkersDiffers;
-        })
-        .rngSeed(t.seed())
-        .build();
     if (sc.getConf().contains("spark.task.resource.gpu.amount")) {
       for (String line : dev.awdlm.spark.GpuBinding.survey(sc)) LOG.info("train: gpu: {}", line);
     }
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-    if (t.collectStats()) {
-      // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
-      // time server; clusters without Internet access (and this one's tests) use the local clock.
-      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
-    }
-    sparkNet.setCollectTrainingStats(t.collectStats());
+    RoundCollector collector = new RoundCollector();
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, p.net, TrainingMasters.build(t, workers, collector));
+    collectStats(sparkNet, t.collectStats());
+    EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, t);
     Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
-    // One fitPaths call per averaging round, driven from here: the same Spark jobs dl4j-spark would
-    // run inside one call, but the driver can report progress after each round and keep NT-ASGD's
-    // average of the iterates.
-    int perRound = workers * t.averagingFrequency();
-    int rounds = (trainFiles.size() + perRound - 1) / perRound;
-    // Where the divergence guard returns to before the first checkpoint exists.
-    INDArray initialParams = net.params().dup();
-    INDArray initialUpdater = net.getUpdater().getStateViewArray() == null ? null : net.getUpdater().getStateViewArray().dup();
+    Restart restart = new Restart(p.net);
 
     long runStart = System.nanoTime();
     int epoch = p.epochsDone + 1;
     while (epoch <= t.epochs()) {
       double lr = t.learningRate(epoch, workers) * p.lrScale;
       sparkNet.getNetwork().setLearningRate(lr);
-      List<String> order = shuffled(trainFiles, t.seed() + epoch);
       long epochStart = System.nanoTime();
-      double lossSum = 0;
-      boolean diverged = false;
-      for (int round = 0; round < rounds && !diverged; round++) {
-        List<String> batch = order.subList(round * perRound, Math.min(order.size(), (round + 1) * perRound));
-        sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + (round + 1) + "/" + rounds);
-        sparkNet.fitPaths(sc.parallelize(batch, Math.min(workers, batch.size())));
-        // per-token training loss (NLL + AR + TAR + L2)
-        double loss = sparkNet.getScore() / LanguageModels.scorePerToken(config.model(), t);
-        if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.getNetwork().params().sumNumber().doubleValue())) {
-          diverged = true;
-          break;
-        }
-        lossSum += loss;
-        p.asgd.add(sparkNet.getNetwork().params());
-        double elapsed = (System.nanoTime() - epochStart) / 1e9;
-        long done = (long) (round + 1) * perRound * tokensPerFile;
-        LOG.info(String.format("train: epoch %d/%d round %d/%d loss %.3f | %.0f tokens/s | epoch ETA %.0f s",
-            epoch, t.epochs(), round + 1, rounds, loss, Math.min(done, tokensPerEpoch) / elapsed,
-            elapsed / (round + 1) * (rounds - round - 1)));
-      }
-      if (diverged) {
-        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, initialParams, initialUpdater, epoch);
+      EpochFitter.Outcome fit = fitter.fit(epoch, lr, p.asgd);
+      if (fit.divergence() != null) {
+        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, restart, epoch, fit.divergence(), Double.NaN);
         continue;
       }
       double seconds = (System.nanoTime() - epochStart) / 1e9;
-
       sc.setJobDescription("validate epoch " + epoch + "/" + t.epochs());
       Perplexity val = validation.run(evaluated(sparkNet.getNetwork(), p.asgd));
-      boolean averaged = p.asgd.average() != null;
-      double trainLoss = lossSum / rounds;
-      EpochMetrics m = new EpochMetrics(epoch, lr, trainLoss, Math.exp(trainLoss), val.perplexity(), seconds,
-          tokensPerEpoch / seconds, averaged, p.rollbacks);
-      p.epochs.add(m);
-      // awd-lstm-lm switches SGD to averaged SGD when validation stops improving
-      if (t.optimizer() == dev.awdlm.config.TrainConfig.Optimizer.SGD && !p.asgd.active()
-          && NtAsgd.shouldTrigger(p.valHistory, val.perplexity(), t.nonmono())) {
-        p.asgd.trigger(epoch);
-        LOG.info("train: validation perplexity stopped improving; NT-ASGD averages the iterates from now on");
+      if (exploded(val.perplexity(), prepared.vocabSize())) {
+        String why = String.format("validation perplexity %.4g is %s", val.perplexity(), Double.isFinite(val.perplexity())
+            ? "above the vocabulary size " + prepared.vocabSize() + ", the perplexity of a uniform guess" : "not finite");
+        epoch = rollback(p, sparkNet.getNetwork(), layout, conf, restart, epoch, why, val.perplexity());
+        continue;
       }
-      p.valHistory.add(val.perplexity());
-      p.trainSeconds += seconds;
-      Checkpoints.State state = p.state(epoch, config.hash());
-      sc.setJobDescription("checkpoint epoch " + epoch + "/" + t.epochs());
-      Checkpoints.write(layout, state, sparkNet.getNetwork(), p.asgd.average(), conf);
-      if (val.perplexity() < p.bestValPpl) {
-        p.bestValPpl = val.perplexity();
-        p.bestEpoch = epoch;
-        Checkpoints.writeBest(layout, p.state(epoch, config.hash()), evaluated(sparkNet.getNetwork(), p.asgd), conf);
-      }
+      EpochMetrics m = EpochMetrics.of(epoch, lr, fit.rounds(), val.perplexity(), seconds, p.asgd.average() != null, p.rollbacks);
+      finishEpoch(config, layout, conf, sc, sparkNet.getNetwork(), p, m);
       double elapsed = (System.nanoTime() - runStart) / 1e9;
       int ran = epoch - p.firstEpochThisRun + 1;
-      LOG.info(String.format("train: epoch %d/%d lr %.4g loss %.3f val ppl %.2f%s | %.0f tokens/s | %.0f s, ETA %.0f s",
-          epoch, t.epochs(), lr, trainLoss, val.perplexity(), averaged ? " (averaged)" : "", m.tokensPerS(), seconds,
+      LOG.info(String.format("train: epoch %d/%d lr %.4g nll %.3f (ppl %.2f) val ppl %.2f%s | %.0f tokens/s | %.0f s, ETA %.0f s",
+          epoch, t.epochs(), lr, m.trainNll(), m.trainPpl(), m.valPpl(), m.asgd() ? " (averaged)" : "", m.tokensPerS(), seconds,
           elapsed / ran * (t.epochs() - epoch)));
       epoch++;
     }
     sc.setJobDescription(null);
+    if (t.collectStats()) writeStats(sparkNet, layout, conf);
+    return save(config, layout, conf, evaluated(sparkNet.getNetwork(), p.asgd), p, workers, prepared);
+  }
 
-    if (t.collectStats()) {
-      Path stats = new Path(layout.runDir(), "spark-stats.html");
-      HadoopFs.writeAtomically(stats, conf, out -> {
-        try {
-          StatsUtils.exportStatsAsHTML(sparkNet.getSparkTrainingStats(), out);
-        } catch (java.io.IOException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new java.io.IOException("cannot render the training statistics", e);
-        }
-      });
-      LOG.info("train: dl4j-spark training statistics -> {}", stats);
+  private static void collectStats(SparkDl4jMultiLayer sparkNet, boolean collect) {
+    if (collect) {
+      // dl4j-spark timestamps its statistics with an NTP clock by default, which queries a public
+      // time server; clusters without Internet access (and this one's tests) use the local clock.
+      System.setProperty(TIME_SOURCE, System.getProperty(TIME_SOURCE, "org.deeplearning4j.spark.time.SystemClockTimeSource"));
     }
-    // The model is the averaged iterate once NT-ASGD has triggered, as in awd-lstm-lm.
-    MultiLayerNetwork trained = evaluated(sparkNet.getNetwork(), p.asgd);
+    sparkNet.setCollectTrainingStats(collect);
+  }
+
+  /**
+   * Saves the model, the averaged iterate once NT-ASGD has triggered (as in awd-lstm-lm), and
+   * {@code train.json}.
+   */
+  private static TrainResult save(AwdlmConfig config, RunLayout layout, Configuration conf, MultiLayerNetwork trained, Progress p,
+      int workers, PrepareStats prepared) {
     Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
     SavedModel.write(layout.modelDir(), trained, vocab, config, layout.runId(), conf);
-    TrainResult result = new TrainResult(workers, tokensPerEpoch, trained.numParams(),
+    int observed = p.epochs.stream().mapToInt(EpochMetrics::workers).max().orElse(0);
+    if (observed != workers) {
+      LOG.warn("train: at most {} worker(s) trained in a round, {} planned (train.workers = {})", observed, workers,
+          config.train().workers());
+    }
+    TrainResult result = new TrainResult(observed, workers, prepared.splits().get("train").predictedTokens(), trained.numParams(),
         p.trainSeconds, p.rollbacks, p.asgd.triggerEpoch(), p.epochs);
     HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
     return result;
+  }
+
+  /** Records a validated epoch: NT-ASGD's trigger, the checkpoint, and the best model so far. */
+  private static void finishEpoch(AwdlmConfig config, RunLayout layout, Configuration conf, JavaSparkContext sc,
+      MultiLayerNetwork net, Progress p, EpochMetrics m) {
+    var t = config.train();
+    p.epochs.add(m);
+    // awd-lstm-lm switches SGD to averaged SGD when validation stops improving
+    if (t.optimizer() == dev.awdlm.config.TrainConfig.Optimizer.SGD && !p.asgd.active()
+        && NtAsgd.shouldTrigger(p.valHistory, m.valPpl(), t.nonmono())) {
+      p.asgd.trigger(m.epoch());
+      LOG.info("train: validation perplexity stopped improving; NT-ASGD averages the iterates from now on");
+    }
+    p.valHistory.add(m.valPpl());
+    p.trainSeconds += m.seconds();
+    sc.setJobDescription("checkpoint epoch " + m.epoch() + "/" + t.epochs());
+    Checkpoints.write(layout, p.state(m.epoch(), config.hash()), net, p.asgd.average(), conf);
+    if (m.valPpl() < p.bestValPpl) {
+      p.bestValPpl = m.valPpl();
+      p.bestEpoch = m.epoch();
+      Checkpoints.writeBest(layout, p.state(m.epoch(), config.hash()), evaluated(net, p.asgd), conf);
+    }
+  }
+
+  private static void writeStats(SparkDl4jMultiLayer sparkNet, RunLayout layout, Configuration conf) {
+    Path stats = new Path(layout.runDir(), "spark-stats.html");
+    HadoopFs.writeAtomically(stats, conf, out -> {
+      try {
+        StatsUtils.exportStatsAsHTML(sparkNet.getSparkTrainingStats(), out);
+      } catch (java.io.IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.io.IOException("cannot render the training statistics", e);
+      }
+    });
+    LOG.info("train: dl4j-spark training statistics -> {}", stats);
+  }
+
+  /** Where the divergence guard returns to before the first checkpoint exists: the initial weights and updater state. */
+  private record Restart(INDArray params, INDArray updater) {
+    Restart(MultiLayerNetwork net) {
+      this(net.params().dup(), net.getUpdater().getStateViewArray() == null ? null : net.getUpdater().getStateViewArray().dup());
+    }
   }
 
   /** Mutable training progress: what a checkpoint saves and a resume restores. */
@@ -284,11 +274,11 @@ public final class Trainer {
    * The divergence guard: back to the last checkpoint (or the initial weights), learning rate
    * halved, the epoch tried again. Returns the epoch to run next.
    */
-  private static int rollback(Progress p, MultiLayerNetwork net, RunLayout layout, Configuration conf,
-      INDArray initialParams, INDArray initialUpdater, int epoch) {
+  private static int rollback(Progress p, MultiLayerNetwork net, RunLayout layout, Configuration conf, Restart restart,
+      int epoch, String divergence, double valPpl) {
     if (p.rollbacks >= MAX_ROLLBACKS) {
-      throw new IllegalStateException("training diverged (loss or weights not finite) in epoch " + epoch + " after "
-          + p.rollbacks + " rollbacks that each halved the learning rate; lower train.lr or raise train.clip");
+      throw new TrainingDivergedException("training diverged in epoch " + epoch + " (" + divergence + ") after "
+          + p.rollbacks + " rollbacks that each halved the learning rate; lower train.lr or raise train.clip", epoch, valPpl);
     }
     double lrScale = p.lrScale / 2;
     int rollbacks = p.rollbacks + 1;
@@ -300,15 +290,25 @@ public final class Trainer {
         net.getUpdater().getStateViewArray().assign(loaded.get().net().getUpdater().getStateViewArray());
       }
     } else {
-      net.setParams(initialParams);
-      if (initialUpdater != null) net.getUpdater().getStateViewArray().assign(initialUpdater);
+      net.setParams(restart.params());
+      if (restart.updater() != null) net.getUpdater().getStateViewArray().assign(restart.updater());
       p.asgd = new NtAsgd();
     }
     p.lrScale = lrScale;
     p.rollbacks = rollbacks;
-    LOG.warn("train: epoch {}: loss is not finite; rolled back to epoch {} with the learning rate halved (rollback {}/{})",
-        epoch, p.epochsDone, rollbacks, MAX_ROLLBACKS);
+    LOG.warn("train: epoch {}: {}; rolled back to epoch {} with the learning rate halved (rollback {}/{})",
+        epoch, divergence, p.epochsDone, rollbacks, MAX_ROLLBACKS);
     return p.epochsDone + 1;
+  }
+
+  /**
+   * Whether a validation perplexity means the model diverged: not finite, or worse than a uniform
+   * guess over the vocabulary, whose perplexity is exactly its size. A fresh model starts near that
+   * figure and training only lowers it, so a trained epoch above it has lost what it learned (clipped
+   * SGD at lr 1e4 on the tiny corpus: finite loss, validation perplexity 5.6e33).
+   */
+  static boolean exploded(double valPpl, int vocabSize) {
+    return !Double.isFinite(valPpl) || valPpl > vocabSize;
   }
 
   /** The network with the parameters that are evaluated and saved: NT-ASGD's average once it has one. */

@@ -53,19 +53,25 @@ class PipelineTest {
     assertTrue(report.validPpl() > 1 && report.validPpl() < prepared.vocabSize(), "valid ppl " + report.validPpl());
     assertTrue(report.testPpl() > 1 && report.testPpl() < prepared.vocabSize(), "test ppl " + report.testPpl());
     assertEquals(2, report.workers());
+    assertEquals(2, report.plannedWorkers());
     assertEquals(1, report.epochs().size());
+    var rounds = report.epochs().get(0).rounds();
+    assertTrue(rounds.size() > 1, "one epoch is several averaging rounds: " + rounds.size());
+    assertEquals(report.epochs().get(0).tokens(), rounds.stream().mapToLong(dev.awdlm.train.RoundMetrics::tokens).sum());
 
     Path json = tmp.resolve("runs/t1/report/report.json");
     assertTrue(Files.exists(json));
     RunReport reread = Json.read(new org.apache.hadoop.fs.Path(json.toUri()), RunReport.class, conf);
     assertEquals(report.validPpl(), reread.validPpl());
     String text = Files.readString(json);
-    assertTrue(text.contains("\"valid_ppl\"") && text.contains("\"vocab_size\"") && text.contains("\"git_commit\""), text);
+    assertTrue(text.contains("\"valid_ppl\"") && text.contains("\"vocab_size\"") && text.contains("\"git_commit\"")
+        && text.contains("\"train_nll\"") && text.contains("\"rounds\""), text);
+    assertEquals(rounds, reread.epochs().get(0).rounds());
     assertEquals(RunReport.SCHEMA, reread.schema());
 
     Path reportDir = tmp.resolve("runs/t1/report");
     List<String> csv = Files.readAllLines(reportDir.resolve("epochs.csv"));
-    assertEquals("epoch,lr,train_loss,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks", csv.get(0));
+    assertEquals("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks,tokens,workers", csv.get(0));
     assertEquals(1 + report.epochs().size(), csv.size());
     assertEquals(report.epochs().get(0).valPpl(), Double.parseDouble(csv.get(1).split(",")[4]));
     String html = Files.readString(reportDir.resolve("report.html"));

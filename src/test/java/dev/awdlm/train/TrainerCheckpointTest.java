@@ -206,9 +206,30 @@ class TrainerCheckpointTest {
   @Test
   void divergenceRollsBackWithHalvedRatesThenGivesUp() throws Exception {
     AwdlmConfig wild = config("train.optimizer=sgd", "train.lr=1e30", "train.clip=0");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.train(wild, sc, layout, prepared));
-    assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(Trainer.MAX_ROLLBACKS + " rollbacks"), e.getMessage());
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.train(wild, sc, layout, prepared));
+    assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains(Trainer.MAX_ROLLBACKS + " rollbacks")
+        && e.getMessage().contains("not finite"), e.getMessage());
+    assertTrue(Double.isNaN(e.valPpl()), "no attempt got as far as validation");
     assertFalse(Files.exists(run().resolve("model/model.zip")), "no model from a diverged run");
+  }
+
+  @Test
+  void anExplodingValidationPerplexityIsDivergenceThoughTheLossStaysFinite() {
+    // Clipped SGD at 1e4: every step has norm 2,500, so loss and weights stay finite, but the model is wrecked.
+    AwdlmConfig wild = config("train.epochs=1", "train.optimizer=sgd", "train.lr=1e4", "train.clip=0.25", "train.averagingFrequency=8");
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.train(wild, sc, layout, prepared));
+    assertTrue(e.getMessage().contains("validation perplexity") && e.getMessage().contains("above the vocabulary size"),
+        e.getMessage());
+    assertTrue(e.valPpl() > prepared.vocabSize(), "the last attempt's validation perplexity: " + e.valPpl());
+    assertFalse(Files.exists(run().resolve("model/model.zip")), "no model from a diverged run");
+  }
+
+  @Test
+  void aValidationPerplexityCountsAsDivergenceWhenNotFiniteOrWorseThanAUniformGuess() {
+    assertTrue(Trainer.exploded(Double.POSITIVE_INFINITY, 1000));
+    assertTrue(Trainer.exploded(Double.NaN, 1000));
+    assertTrue(Trainer.exploded(1000.5, 1000));
+    assertFalse(Trainer.exploded(999.5, 1000));
   }
 
   @Test
@@ -238,11 +259,11 @@ class TrainerCheckpointTest {
   }
 
   @Test
-  void theStockLstmBaselineTrainsThroughTheSameLoopWithAPerTokenLoss() {
+  void theStockLstmBaselineTrainsThroughTheSameLoopWithAPerTokenNll() {
     // DL4J's RnnOutputLayer sums its score over a segment's steps; the trainer reports per token.
     TrainResult r = Trainer.train(config("model.kind=lstm", "model.tied=false", "train.epochs=1"), sc, layout, prepared);
     EpochMetrics m = r.epochs().get(0);
-    assertTrue(m.trainLoss() > 1 && m.trainLoss() < Math.log(prepared.vocabSize()) + 1, "per-token loss: " + m.trainLoss());
+    assertTrue(m.trainNll() > 1 && m.trainNll() < Math.log(prepared.vocabSize()) + 1, "per-token NLL: " + m.trainNll());
     assertTrue(Double.isFinite(m.trainPpl()) && Double.isFinite(m.valPpl()), m.toString());
     assertTrue(Math.abs(Math.log(m.trainPpl()) - Math.log(m.valPpl())) < 1.5, "train and validation on one scale: " + m);
   }

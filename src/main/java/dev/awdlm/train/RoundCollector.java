@@ -1,0 +1,70 @@
+package dev.awdlm.train;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.core.storage.StorageMetaData;
+
+/**
+ * The driver's end of {@link NllListener}: dl4j-spark puts the workers' {@link WindowNll} reports
+ * here after each averaging round, and {@link #drain} sums them up for that round.
+ */
+public final class RoundCollector implements StatsStorageRouter {
+  private final List<WindowNll> windows = new ArrayList<>();
+
+  /**
+   * One averaging round as the workers reported it.
+   *
+   * @param nllSum summed NLL over every token the workers trained on
+   * @param tokens predicted tokens trained on
+   * @param workers distinct workers that fitted at least one window
+   */
+  public record Tally(double nllSum, long tokens, int workers) {
+    /** Mean NLL per trained token. */
+    public double meanNll() {
+      return nllSum / tokens;
+    }
+  }
+
+  /** The reports since the last call, summed; the collector is empty afterwards. */
+  public synchronized Tally drain() {
+    double nll = 0;
+    long tokens = 0;
+    Set<String> workers = new HashSet<>();
+    for (WindowNll w : windows) {
+      nll += w.nllSum();
+      tokens += w.tokens();
+      workers.add(w.getWorkerID());
+    }
+    windows.clear();
+    return new Tally(nll, tokens, workers.size());
+  }
+
+  @Override
+  public synchronized void putUpdate(Persistable update) {
+    if (update instanceof WindowNll w) windows.add(w);
+  }
+
+  @Override
+  public synchronized void putUpdate(Collection<? extends Persistable> updates) {
+    for (Persistable p : updates) putUpdate(p);
+  }
+
+  /** {@link NllListener} sends no metadata. */
+  @Override
+  public void putStorageMetaData(StorageMetaData storageMetaData) {}
+
+  @Override
+  public void putStorageMetaData(Collection<? extends StorageMetaData> storageMetaData) {}
+
+  /** {@link NllListener} sends no static information. */
+  @Override
+  public void putStaticInfo(Persistable staticInfo) {}
+
+  @Override
+  public void putStaticInfo(Collection<? extends Persistable> staticInfo) {}
+}

@@ -1,0 +1,70 @@
+package dev.awdlm.train;
+
+import dev.awdlm.config.TrainConfig;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/**
+ * The one place awdlm builds a dl4j-spark {@link ParameterAveragingTrainingMaster}, so that
+ * training and the benchmarks train what the config says.
+ *
+ * <p>The number of workers is always given. Without it the master takes Spark's default
+ * parallelism and repartitions every round to that many partitions, whatever {@code train.workers}
+ * said: {@code workers = 1} on {@code local[2]} averaged two workers.
+ */
+public final class TrainingMasters {
+  private TrainingMasters() {}
+
+  /** {@code train.workers}, or Spark's default parallelism when it is 0. */
+  public static int workers(TrainConfig t, JavaSparkContext sc) {
+    return t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+  }
+
+  /**
+   * A master for {@code workers} workers that fit {@code train.averagingFrequency} DataSets of
+   * {@code train.batchSize} streams each per round, and report every window's NLL to
+   * {@code rounds}.
+   */
+  public static ParameterAveragingTrainingMaster build(TrainConfig t, int workers, RoundCollector rounds) {
+    // Each exported DataSet holds batchSize streams: one DataSet is one worker minibatch.
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
+        .batchSizePerWorker(t.batchSize())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(t.prefetch())
+        .saveUpdater(true) // the M2 default is false: Adam's moments would restart every round
+        .repartionData(repartition(t.repartition()))
+        .rngSeed(t.seed())
+        .build();
+    master.setListeners(rounds, List.of(new NllListener()));
+    return master;
+  }
+
+  /**
+   * One round's DataSet paths, one partition per worker, so that dl4j-spark has nothing to
+   * repartition. A round with fewer DataSets than workers (an epoch's last) leaves the extra
+   * partitions empty: those workers sit the round out, and the average is over the ones that
+   * trained, each on one DataSet.
+   *
+   * @throws IllegalArgumentException for more than {@code workers * averagingFrequency} paths: a
+   *     dl4j-spark worker fits at most {@code averagingFrequency} DataSets and silently drops the
+   *     rest of its partition
+   */
+  public static JavaRDD<String> round(JavaSparkContext sc, List<String> paths, int workers, int averagingFrequency) {
+    if (paths.size() > (long) workers * averagingFrequency) {
+      throw new IllegalArgumentException(paths.size() + " DataSets for one round of " + workers + " worker(s) at averaging frequency "
+          + averagingFrequency);
+    }
+    return sc.parallelize(paths, workers);
+  }
+
+  static Repartition repartition(String setting) {
+    return switch (setting) {
+      case "always" -> Repartition.Always;
+      case "never" -> Repartition.Never;
+      default -> Repartition.NumPartitionsWorkersDiffers;
+    };
+  }
+}
