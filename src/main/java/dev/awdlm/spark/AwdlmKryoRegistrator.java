@@ -21,6 +21,7 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   /** Classes without a no-arg constructor or with transient state: Java serialization is correct. */
   private static final List<String> JAVA_SERIALIZED = List.of(
       "dev.awdlm.io.SerializableHadoopConf",
+      "dev.awdlm.score.ScoringModel",
       "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.datavec.spark.util.SerializableHadoopConfig");
 
