@@ -59,8 +59,9 @@ public record ScoreRequest(String model, List<String> data, String output, Unit 
     if (keepBelow != null && keepAbove != null && keepAbove >= keepBelow) {
       throw new ConfigError("--keep-above", keepAbove, "must be below --keep-below (" + keepBelow + "): no record could be kept");
     }
-    if (keeps() && kept == null) throw new ConfigError("--kept", "required with --keep-below/--keep-above: where the kept records go");
-    if (!keeps() && kept != null) throw new ConfigError("--kept", kept, "needs --keep-below or --keep-above");
+    boolean keeps = keepBelow != null || keepAbove != null; // the fields are not assigned yet
+    if (keeps && kept == null) throw new ConfigError("--kept", "required with --keep-below/--keep-above: where the kept records go");
+    if (!keeps && kept != null) throw new ConfigError("--kept", kept, "needs --keep-below or --keep-above");
   }
 
   /** Whether the job also writes the kept records. */

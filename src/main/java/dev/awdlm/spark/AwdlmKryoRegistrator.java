@@ -71,7 +71,9 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "scala.collection.mutable.WrappedArray$ofInt",
       "scala.reflect.ClassTag$GenericClassTag",
       "org.apache.spark.util.collection.CompactBuffer",
-      "org.apache.spark.util.collection.CompactBuffer[]");
+      "org.apache.spark.util.collection.CompactBuffer[]",
+      // Parquet schema inference collects StructTypes; Spark registers the other atomic types itself
+      "org.apache.spark.sql.types.BooleanType$");
 
   @Override
   public void registerClasses(Kryo kryo) {
