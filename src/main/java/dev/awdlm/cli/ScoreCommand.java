@@ -79,7 +79,7 @@ final class ScoreCommand implements Callable<Integer> {
         format != null ? ScoreRequest.Format.parse(format) : ScoreInput.inferFormat(textColumn, files), textColumn, idColumn,
         keepBelow, keepAbove, kept);
     ScoreJob.checkOutputs(request, hadoop);
-    LanguageModelScorer scorer = ScoreJob.scorer(request, settings.score(), hadoop);
+    LanguageModelScorer scorer = ScoreJob.scorer(model, idColumn != null, settings.score(), hadoop);
     try (SparkSession spark = SparkSessions.getOrCreate()) {
       ScoreSummary s = ScoreJob.run(request, files, scorer, settings.score(), spark);
       System.out.printf("scored %d records (%d empty, %d truncated), %d predicted tokens, OOV %.2f%%: perplexity %s,"

@@ -36,11 +36,15 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  /** The transformer the job uses, its model loaded now: a bad model fails before Spark starts. */
-  public static LanguageModelScorer scorer(ScoreRequest r, ScoreConfig score, Configuration conf) {
-    LanguageModelScorer scorer = new LanguageModelScorer().setModelUri(r.model()).setInputCol(ScoreInput.TEXT)
+  /**
+   * The transformer the job uses, its model loaded now: a bad model fails before Spark starts.
+   *
+   * @param withId the input has an {@code id} column ({@code --id-column}), which then names records in log lines
+   */
+  public static LanguageModelScorer scorer(String model, boolean withId, ScoreConfig score, Configuration conf) {
+    LanguageModelScorer scorer = new LanguageModelScorer().setModelUri(model).setInputCol(ScoreInput.TEXT)
         .setOutputCol(SCORE).setMaxTokens(score.maxTokens()).setBatchSize(score.batchSize());
-    if (r.idColumn() != null) scorer.setIdCol(ScoreInput.ID);
+    if (withId) scorer.setIdCol(ScoreInput.ID);
     scorer.model(conf);
     return scorer;
   }
