@@ -13,12 +13,36 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * What executors need to score records, broadcast once per job: the network as ModelSerializer
- * bytes (parameters only, no updater state), its vocabulary and tokenizer, and the batching settings.
- *
- * @param window time steps per forward call: the model's {@code train.bptt}
+ * bytes (parameters only, no updater state), its vocabulary and tokenizer, and the batching
+ * settings. A class rather than a record so that it also broadcasts in a session whose Kryo has no
+ * awdlm registrator (a user's own spark-shell): Kryo 4 cannot field-serialize records.
  */
-public record ScoringModel(byte[] network, Vocabulary vocab, Tokenizer tokenizer, int window, int batchSize, int maxTokens)
-    implements Serializable {
+public final class ScoringModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final byte[] network;
+  private final Vocabulary vocab;
+  private final Tokenizer tokenizer;
+  private final int window;
+  private final int batchSize;
+  private final int maxTokens;
+
+  /** @param window time steps per forward call: the model's {@code train.bptt} */
+  ScoringModel(byte[] network, Vocabulary vocab, Tokenizer tokenizer, int window, int batchSize, int maxTokens) {
+    this.network = network;
+    this.vocab = vocab;
+    this.tokenizer = tokenizer;
+    this.window = window;
+    this.batchSize = batchSize;
+    this.maxTokens = maxTokens;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public int maxTokens() {
+    return maxTokens;
+  }
 
   public static ScoringModel of(SavedModel model, int batchSize, int maxTokens) {
     try {
