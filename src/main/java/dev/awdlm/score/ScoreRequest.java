@@ -51,8 +51,9 @@ public record ScoreRequest(String model, List<String> data, String output, Unit 
       if (textColumn != null) throw new ConfigError("--text-column", textColumn, "applies to JSON and Parquet input, not text");
       if (idColumn != null) throw new ConfigError("--id-column", idColumn, "applies to JSON and Parquet input, not text");
     } else {
-      if (textColumn == null || textColumn.isBlank()) throw new ConfigError("--text-column", "required with " + format + " input");
-      if (unit == Unit.FILE) throw new ConfigError("--unit", "file", "applies to text input; a " + format + " record is a row");
+      String name = format.name().toLowerCase(Locale.ROOT);
+      if (textColumn == null || textColumn.isBlank()) throw new ConfigError("--text-column", "required with " + name + " input");
+      if (unit == Unit.FILE) throw new ConfigError("--unit", "file", "applies to text input; a " + name + " record is a row");
     }
     checkBound("--keep-below", keepBelow);
     checkBound("--keep-above", keepAbove);

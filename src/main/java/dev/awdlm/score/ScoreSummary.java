@@ -37,8 +37,8 @@ public record ScoreSummary(String schema, String model, String modelRunId, List<
   static ScoreSummary of(Totals t, ScoreRequest r, String modelRunId, int maxTokens, int batchSize, Long keptRecords,
       double seconds) {
     boolean any = t.predicted() > 0;
-    return new ScoreSummary(SCHEMA, r.model(), modelRunId, r.data(), r.format().name().toLowerCase(),
-        r.unit().name().toLowerCase(), t.records(), t.scored(), t.empty(), t.truncated(), t.tokens(), t.predicted(), t.oov(),
+    return new ScoreSummary(SCHEMA, r.model(), modelRunId, r.data(), r.format().name().toLowerCase(java.util.Locale.ROOT),
+        r.unit().name().toLowerCase(java.util.Locale.ROOT), t.records(), t.scored(), t.empty(), t.truncated(), t.tokens(), t.predicted(), t.oov(),
         t.tokens() > 0 ? (double) t.oov() / t.tokens() : null, t.invalidBytes(), t.nll(),
         any ? Math.exp(t.nll() / t.predicted()) : null, any ? t.nll() / t.predicted() / Math.log(2) : null,
         t.pplMin(), t.pplMean(), t.pplMax(), t.quantiles(), r.keepBelow(), r.keepAbove(), r.kept(), keptRecords,
