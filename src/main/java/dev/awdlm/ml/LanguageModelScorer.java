@@ -208,6 +208,7 @@ public final class LanguageModelScorer extends Transformer implements DefaultPar
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    // Not destroyed here: the result is lazy and may be recomputed; Spark's cleaner drops it with the plan.
     Broadcast<ScoringModel> shared = sc.broadcast(ScoringModel.of(model(sc.hadoopConfiguration()), getBatchSize(), getMaxTokens()));
     StructType in = dataset.schema();
     int text = in.fieldIndex(getInputCol());
@@ -244,7 +245,7 @@ public final class LanguageModelScorer extends Transformer implements DefaultPar
 
         @Override
         public boolean hasNext() {
-          if (!scored.hasNext() && rows.hasNext()) scored = next(rows, buffer);
+          if (!scored.hasNext() && rows.hasNext()) scored = scoreBuffer(rows, buffer);
           return scored.hasNext();
         }
 
@@ -254,7 +255,7 @@ public final class LanguageModelScorer extends Transformer implements DefaultPar
           return scored.next();
         }
 
-        private Iterator<Row> next(Iterator<Row> rows, int size) {
+        private Iterator<Row> scoreBuffer(Iterator<Row> rows, int size) {
           if (scorer == null) scorer = model.open();
           List<Row> batch = new ArrayList<>(size);
           List<String> texts = new ArrayList<>(size);
