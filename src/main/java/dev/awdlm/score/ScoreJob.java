@@ -59,7 +59,10 @@ public final class ScoreJob {
     }
   }
 
-  /** @param files the expanded {@code --data} */
+  /**
+   * @param files the expanded {@code --data}
+   * @param score for {@code score.partitions}; the scorer carries the other settings
+   */
   public static ScoreSummary run(ScoreRequest r, List<Path> files, LanguageModelScorer scorer, ScoreConfig score,
       SparkSession spark) {
     long start = System.nanoTime();
@@ -79,8 +82,8 @@ public final class ScoreJob {
       Long keptRecords = kept == null ? null : writeKept(r, ScoreInput.read(r, files, partitions, spark), scores, keptStaging);
       sc.setJobDescription("score: summary");
       SavedModel model = scorer.model(conf);
-      ScoreSummary summary = ScoreSummary.of(ScoreSummary.totals(scores), r, model.runId(), score.maxTokens(), score.batchSize(),
-          keptRecords, (System.nanoTime() - start) / 1e9);
+      ScoreSummary summary = ScoreSummary.of(ScoreSummary.totals(scores), r, model.runId(), scorer.getMaxTokens(),
+          scorer.getBatchSize(), keptRecords, (System.nanoTime() - start) / 1e9);
       HadoopFs.writeAtomically(new Path(staging, SUMMARY), conf, Json.pretty(summary));
       publish(staging, output, keptStaging, kept, conf);
       LOG.info("score: {} records, {} predicted tokens -> {}", summary.records(), summary.predictedTokens(), output);
