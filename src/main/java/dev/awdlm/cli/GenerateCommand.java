@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Sample text from a saved model, on this machine (no Spark job): <eos> prints as a new line.",
-        "The same model, prompt and --seed print the same text. Prompt words outside the model's",
-        "vocabulary are read as <unk> (a warning on stderr names them).",
-        "  jobs/awdlm generate --model runs/RUN --prompt \"the jury\" --words 50 --temperature 0.8 --seed 7"},
+    description = {"Sample text from a saved model on this machine (no Spark job); <eos> prints",
+        "as a new line. The same model, prompt and --seed print the same text. Prompt",
+        "words outside the model's vocabulary are read as <unk> (stderr names them).",
+        "  jobs/awdlm generate --model runs/RUN --prompt \"the jury\" --words 50 \\",
+        "      --temperature 0.8 --seed 7"},
     footer = {"", "Exit codes: 0 ok, 2 usage or config error, 1 runtime failure."})
 final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "URI",

@@ -23,10 +23,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-    description = {"Measure awdlm score (records/s, tokens/s of the whole job) in local[N] Spark for each N of --cores,",
-        "against evaluate's tokens/s on the same text with the same model in the same session.",
-        "Each figure is the median of --repeats timed runs, after one warm-up run of each.",
-        "Targets: score >= 0.8x evaluate's tokens/s, >= 1.7x from the first to the last --cores."})
+    description = {"Measure awdlm score (records/s and tokens/s of the whole job) in local[N]",
+        "Spark for each N of --cores, against evaluate's tokens/s on the same text with",
+        "the same model in the same session. Each figure is the median of --repeats",
+        "timed runs, after one warm-up run of each.",
+        "Targets: score >= 0.8x evaluate's tokens/s, >= 1.7x from the first to the last",
+        "--cores."})
 final class ScoreBenchCommand implements Callable<Integer> {
   static final double TARGET_VS_EVALUATE = 0.8;
   static final double TARGET_SPEEDUP = 1.7;

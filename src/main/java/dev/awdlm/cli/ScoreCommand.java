@@ -21,13 +21,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-    description = {"Score every record of some text with a saved model, on the executors: one Parquet row per",
-        "record (source, record, tokens, predicted_tokens, oov, nll, ppl, bits_per_token, truncated,",
-        "invalid_bytes) in --output, with _summary.json and _SUCCESS. Each record is read from a fresh",
-        "state after an <eos>, with the model's own tokenizer and vocabulary. See docs/scoring.md.",
+    description = {"Score every record of some text with a saved model, on the executors. Each",
+        "record is read from a fresh state after an <eos>, with the model's own",
+        "tokenizer and vocabulary. --output gets one Parquet row per record (source,",
+        "record, tokens, predicted_tokens, oov, nll, ppl, bits_per_token, truncated,",
+        "invalid_bytes), _summary.json and _SUCCESS. See docs/scoring.md.",
         "  jobs/awdlm score --model runs/RUN --data crawl/ --output file:./scores",
-        "  jobs/awdlm score --model runs/RUN --data crawl/ --output scores --keep-below 300 --kept clean/"},
-    footer = {"", "Exit codes: 0 ok, 2 usage, config or input error (nothing written), 1 runtime failure."})
+        "  jobs/awdlm score --model runs/RUN --data crawl/ --output scores \\",
+        "      --keep-below 300 --kept clean/"},
+    footer = {"", "Exit codes: 0 ok, 2 usage, config or input error (nothing written), 1 failure."})
 final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "URI",
       description = "A saved model: a run directory, its model/ directory, or model.zip.")
