@@ -17,6 +17,8 @@ import picocli.CommandLine;
       PrepareCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      ScoreCommand.class,
+      GenerateCommand.class,
       PipelineCommand.class,
       BenchCommand.class,
       NotebooksCommand.class,

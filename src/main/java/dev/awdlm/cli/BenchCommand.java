@@ -7,7 +7,8 @@ import picocli.CommandLine;
     description = {"Measure throughput against a baseline measured in the same run.",
         "Each benchmark prints its result as one JSON object on the last line of stdout",
         "and writes it to <output.dir>/bench/<name>.json."},
-    subcommands = {CeilingBenchCommand.class, PrepareBenchCommand.class, ModelBenchCommand.class, ScalingBenchCommand.class, QualityBenchCommand.class})
+    subcommands = {CeilingBenchCommand.class, PrepareBenchCommand.class, ModelBenchCommand.class, ScalingBenchCommand.class, QualityBenchCommand.class,
+        ScoreBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

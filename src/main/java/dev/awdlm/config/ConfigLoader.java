@@ -24,7 +24,12 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** The sections that belong to awdlm; a file may hold other helper keys (e.g. for substitutions). */
-  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain");
+  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain", "score");
+  /**
+   * The sections of a run's configuration JSON and hash. {@code score} tunes how a finished model is
+   * used, not the run, so it stays out: runs started before it existed keep their hash and resume.
+   */
+  static final Set<String> RUN_SECTIONS = Set.of("data", "model", "train", "output", "retrain");
 
   private ConfigLoader() {}
 
@@ -146,11 +151,13 @@ public final class ConfigLoader {
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
     RetrainConfig retrain = new RetrainConfig(get(c, "retrain.epochs", c::getInt),
         get(c, "retrain.minImprovement", c::getDouble), get(c, "retrain.leaseTtlSeconds", c::getInt));
+    ScoreConfig score = new ScoreConfig(get(c, "score.maxTokens", c::getInt), get(c, "score.batchSize", c::getInt),
+        get(c, "score.partitions", c::getInt));
 
     Config own = ConfigFactory.empty();
-    for (String section : SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
+    for (String section : RUN_SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
-    return new AwdlmConfig(data, model, train, output, retrain, json, sha256(json));
+    return new AwdlmConfig(data, model, train, output, retrain, score, json, sha256(json));
   }
 
   /** A path list may also be written as one string. */

@@ -96,6 +96,7 @@ public final class AwdLstmCore {
     INDArray decoderInput; // last output after dropout, [N, H]
     INDArray probabilities; // softmax, [N, V]
     double nllSum;
+    double[] rowNll;
     double ar;
     double tar;
     State last;
@@ -122,6 +123,11 @@ public final class AwdLstmCore {
     /** Summed negative log-likelihood of the labels, in nats (0 without labels). */
     public double nllSum() {
       return nllSum;
+    }
+
+    /** Per-row summed NLL over each row's real steps ({@link #scoreRows}); null from the other passes. */
+    public double[] rowNll() {
+      return rowNll;
     }
 
     public long predictions() {
@@ -153,7 +159,7 @@ public final class AwdLstmCore {
    */
   public Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
       int[] labels) {
-    return forward(params, tokens, steps, batch, initial, masks, labels, true);
+    return forward(params, tokens, steps, batch, initial, masks, labels, null, true);
   }
 
   /**
@@ -163,11 +169,24 @@ public final class AwdLstmCore {
    * an inference-only forward.
    */
   public Pass score(Map<String, INDArray> params, int[] tokens, int[] labels, int steps, int batch, State initial) {
-    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, false);
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, null, false);
   }
 
+  /**
+   * Scoring's pass over independent sequences padded to {@code steps}: as {@link #score}, but row b
+   * counts only its first {@code lengths[b]} steps, and its NLL is summed on its own
+   * ({@link Pass#rowNll()}). Padding follows a row's real steps, so it cannot change them; the final
+   * state is that of the padded input, meaningful only for rows whose length is {@code steps}.
+   */
+  public Pass scoreRows(Map<String, INDArray> params, int[] tokens, int[] labels, int[] lengths, int steps, int batch,
+      State initial) {
+    if (lengths.length != batch) throw new IllegalArgumentException(lengths.length + " lengths for " + batch + " rows");
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, lengths, false);
+  }
+
+  /** @param lengths real steps per row (the rest is padding), or null when every step counts */
   private Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
-      int[] labels, boolean full) {
+      int[] labels, int[] lengths, boolean full) {
     INDArray embedding = params.get(EMBEDDING);
     DataType type = embedding.dataType();
     int n = steps * batch;
@@ -209,7 +228,7 @@ public final class AwdLstmCore {
     INDArray max = logits.max(1);
     logits.subiColumnVector(max);
     double[] shifted = labels == null ? null : new double[n];
-    if (labels != null) for (int i = 0; i < n; i++) shifted[i] = logits.getDouble(i, labels[i]);
+    if (labels != null) for (int i = 0; i < n; i++) if (counts(i, batch, lengths)) shifted[i] = logits.getDouble(i, labels[i]);
     Transforms.exp(logits, false);
     INDArray sums = logits.sum(1);
     if (full) {
@@ -218,8 +237,15 @@ public final class AwdLstmCore {
     }
     if (labels != null) {
       double nll = 0;
-      for (int i = 0; i < n; i++) nll += Math.log(sums.getDouble(i)) - shifted[i];
+      double[] rows = lengths == null ? null : new double[batch];
+      for (int i = 0; i < n; i++) {
+        if (!counts(i, batch, lengths)) continue;
+        double token = Math.log(sums.getDouble(i)) - shifted[i];
+        nll += token;
+        if (rows != null) rows[i % batch] += token;
+      }
       pass.nllSum = nll;
+      pass.rowNll = rows;
     }
 
     if (!full) return pass;
@@ -233,6 +259,11 @@ public final class AwdLstmCore {
       pass.tar = spec.beta() * norm * norm / diff.length();
     }
     return pass;
+  }
+
+  /** Whether time-major position i is one of its row's real steps. */
+  private static boolean counts(int i, int batch, int[] lengths) {
+    return lengths == null || i / batch < lengths[i % batch];
   }
 
   /** One LSTM layer over all steps; fills the pass's caches for layer l and returns its outputs. */

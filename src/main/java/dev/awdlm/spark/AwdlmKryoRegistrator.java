@@ -21,6 +21,7 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   /** Classes without a no-arg constructor or with transient state: Java serialization is correct. */
   private static final List<String> JAVA_SERIALIZED = List.of(
       "dev.awdlm.io.SerializableHadoopConf",
+      "dev.awdlm.score.ScoringModel",
       "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.datavec.spark.util.SerializableHadoopConfig");
 
@@ -71,7 +72,9 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "scala.collection.mutable.WrappedArray$ofInt",
       "scala.reflect.ClassTag$GenericClassTag",
       "org.apache.spark.util.collection.CompactBuffer",
-      "org.apache.spark.util.collection.CompactBuffer[]");
+      "org.apache.spark.util.collection.CompactBuffer[]",
+      // Parquet schema inference collects StructTypes; Spark registers the other atomic types itself
+      "org.apache.spark.sql.types.BooleanType$");
 
   @Override
   public void registerClasses(Kryo kryo) {

@@ -28,7 +28,7 @@ class AwdlmCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality", "notebooks", "retrain"})
+  @ValueSource(strings = {"", "prepare", "train", "evaluate", "pipeline", "bench", "bench ceiling", "bench prepare", "bench model", "bench scaling", "bench quality", "bench score", "notebooks", "retrain"})
   void everyCommandHasHelp(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
@@ -42,6 +42,17 @@ class AwdlmCommandTest {
         assertTrue(run.out().contains(option), command + " --help lacks " + option);
       }
     }
+  }
+
+  /** score's --output is its dataset and generate reads no config, so they do without the shared options. */
+  @ParameterizedTest
+  @ValueSource(strings = {"score", "generate"})
+  void scoringCommandsHaveHelp(String command) {
+    CliRun run = awdlm(command, "--help");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("Usage: awdlm " + command), run.out());
+    assertFalse(run.err().contains("picocli WARN"), run.err());
+    assertTrue(run.out().contains("--model"), run.out());
   }
 
   @Test

@@ -45,7 +45,7 @@ class JobsScriptsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prepare", "train", "evaluate", "pipeline", "bench", "notebooks", "retrain"})
+  @ValueSource(strings = {"prepare", "train", "evaluate", "score", "generate", "pipeline", "bench", "notebooks", "retrain"})
   void everyCommandHasHelp(String command) {
     Processes.Result r = run("jobs/awdlm", command, "--help");
     assertEquals(0, r.exitCode(), r.describe());

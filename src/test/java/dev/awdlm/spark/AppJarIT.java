@@ -22,6 +22,7 @@ class AppJarIT {
       for (String needed : new String[] {
           "dev/awdlm/cli/AwdlmCommand.class",
           "dev/awdlm/spark/AwdlmKryoRegistrator.class",
+          "dev/awdlm/ml/LanguageModelScorer.class",
           "org/deeplearning4j/spark/impl/paramavg/ParameterAveragingTrainingMaster.class",
           "org/nd4j/linalg/cpu/nativecpu/CpuBackend.class",
           "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so",
@@ -34,6 +35,8 @@ class AppJarIT {
           "org/apache/spark/SparkContext.class",
           "scala/Predef.class",
           "org/apache/hadoop/fs/FileSystem.class",
+          "org/apache/spark/ml/Transformer.class",
+          "breeze/linalg/DenseVector.class",
           "com/esotericsoftware/kryo/Kryo.class",
           "org/apache/logging/log4j/Logger.class"}) {
         assertNull(jar.getEntry(provided), provided + " is the cluster's and must not be shaded in");
