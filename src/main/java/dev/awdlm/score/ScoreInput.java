@@ -87,7 +87,7 @@ public final class ScoreInput {
    */
   private static Dataset<Row> lines(List<Path> files, int minPartitions, String textField, String idField, SparkSession spark) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    CorpusReader.Corpus corpus = new CorpusReader(sc).read(files, minPartitions);
+    CorpusReader.Corpus corpus = new CorpusReader(sc).read("--data", files, minPartitions);
     List<Long> counts = corpus.lines().mapPartitions(it -> {
       long n = 0;
       for (; it.hasNext(); it.next()) n++;
