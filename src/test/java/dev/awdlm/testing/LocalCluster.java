@@ -41,14 +41,16 @@ public final class LocalCluster {
     String env = System.getenv("SPARK_HOME");
     if (env == null) throw new IllegalStateException("SPARK_HOME is not set: run through mvn verify (failsafe sets it)");
     Path home = Path.of(env);
+    // The stamp holds the classpath it was built from: a dependency added since (a reused target/)
+    // must reach the executors too.
     Path done = home.resolve(".complete");
-    if (Files.exists(done)) return home;
     try {
+      String classpath = Files.readString(existing("awdlm.clusterClasspath", "the cluster classpath file")).trim();
+      if (Files.exists(done) && Files.readString(done).equals(classpath)) return home;
       TestFiles.deleteRecursively(home);
       Path jars = Files.createDirectories(home.resolve("jars"));
       Files.createFile(home.resolve("RELEASE"));
-      Path classpath = existing("awdlm.clusterClasspath", "the cluster classpath file");
-      for (String entry : Files.readString(classpath).trim().split(":")) {
+      for (String entry : classpath.split(":")) {
         Path jar = Path.of(entry);
         Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar);
       }
@@ -60,7 +62,7 @@ public final class LocalCluster {
           "exec java -Xmx2g " + java17Flags() + " -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit \"$@\"",
           ""), StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.createFile(done);
+      Files.writeString(done, classpath);
       return home;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
