@@ -3,7 +3,6 @@ package dev.awdlm.cli;
 import dev.awdlm.bench.BenchResult;
 import dev.awdlm.bench.GemmCeiling;
 import dev.awdlm.config.AwdlmConfig;
-import dev.awdlm.io.HadoopFs;
 import dev.awdlm.spark.SparkSessions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +32,7 @@ final class CeilingBenchCommand implements Callable<Integer> {
     new BenchResult("ceiling")
         .put("size", size).put("threads", threads)
         .put("ceiling_gflops", all).put("single_thread_gflops", one).put("speedup", all / one)
-        .publish(HadoopFs.location("output.dir", config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
+        .publish(config.output().root(), SparkSessions.hadoopConfiguration(), System.out);
     return AwdlmCommand.OK;
   }
 }

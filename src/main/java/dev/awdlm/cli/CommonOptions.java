@@ -2,7 +2,6 @@ package dev.awdlm.cli;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
-import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import java.io.File;
 import java.security.SecureRandom;
@@ -40,13 +39,13 @@ public final class CommonOptions {
 
   /** The run's layout; a new run gets a timestamp id when none is given. */
   RunLayout layout(AwdlmConfig config) {
-    return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId != null ? runId : newRunId());
+    return RunLayout.of(config.output(), runId != null ? runId : newRunId());
   }
 
   /** For commands that continue an existing run: {@code --run-id} is mandatory. */
   RunLayout existingLayout(AwdlmConfig config) {
     if (runId == null) throw new dev.awdlm.config.ConfigError("--run-id", "required: name the run to continue");
-    return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId);
+    return RunLayout.of(config.output(), runId);
   }
 
   /**

@@ -59,7 +59,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (singleChunkMaxTokens < 0) throw new ConfigError("--single-chunk-max-tokens", singleChunkMaxTokens, "must be >= 0");
     AwdlmConfig config = common.load();
     var hadoop = SparkSessions.hadoopConfiguration();
-    HadoopFs.fs("output.dir", HadoopFs.location("output.dir", config.output().dir()), hadoop); // scratch space
+    HadoopFs.fs("output.dir", config.output().root(), hadoop); // scratch space
     if (out != null) {
       org.apache.hadoop.fs.Path target = HadoopFs.location("--out", out);
       HadoopFs.fs("--out", target, hadoop);
@@ -71,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
       JavaSparkContext sc = SparkSessions.context(spark);
       int n = chunks != null ? chunks : Math.max(saved.config().train().evalBatchSize(), sc.defaultParallelism());
       TextEvaluation.Result r = TextEvaluation.run(saved, model, data, n, singleChunkMaxTokens,
-          HadoopFs.qualify(HadoopFs.location("output.dir", config.output().dir()), sc.hadoopConfiguration()), sc);
+          HadoopFs.qualify(config.output().root(), sc.hadoopConfiguration()), sc);
       System.out.printf("perplexity %.2f over %d predicted tokens (%d tokens, OOV %.2f%%) in %d chunks on %d tasks, %.0f tokens/s%n",
           r.perplexity(), r.predictedTokens(), r.tokens(), 100 * r.oovRate(), r.chunks(), r.tasks(), r.tokensPerS());
       if (r.singleChunkPpl() != null) {

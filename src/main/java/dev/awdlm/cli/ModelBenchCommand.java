@@ -6,7 +6,6 @@ import dev.awdlm.bench.ModelBench;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
-import dev.awdlm.io.HadoopFs;
 import dev.awdlm.model.AwdLstmSpec;
 import dev.awdlm.model.LanguageModels;
 import dev.awdlm.spark.SparkSessions;
@@ -78,7 +77,7 @@ final class ModelBenchCommand implements Callable<Integer> {
       ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
       measure("full", full, train(config.train(), 70), ceiling, result);
     }
-    result.publish(HadoopFs.location("output.dir", config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
+    result.publish(config.output().root(), SparkSessions.hadoopConfiguration(), System.out);
     return AwdlmCommand.OK;
   }
 

@@ -59,7 +59,7 @@ final class NotebooksCommand implements Callable<Integer> {
     Configuration hadoop = SparkSessions.hadoopConfiguration();
     List<org.apache.hadoop.fs.Path> train = HadoopFs.expandInputs("data.train", config.data().train(), hadoop);
     String stamp = this.stamp != null ? this.stamp : CommonOptions.newRunId();
-    org.apache.hadoop.fs.Path runs = HadoopFs.location("output.dir", config.output().dir());
+    org.apache.hadoop.fs.Path runs = config.output().root();
     org.apache.hadoop.fs.Path subset = new org.apache.hadoop.fs.Path(runs, "ablation-data-" + stamp + "/train.txt");
     HadoopFs.writeAtomically(subset, hadoop, everyKthLine(train, sampleEvery, hadoop));
     List<String> shared = new ArrayList<>(List.of("data.train=" + subset, "data.vocabSize=2000", "model.emsize=128", "model.nhid=256",

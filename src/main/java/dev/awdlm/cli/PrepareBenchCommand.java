@@ -112,7 +112,7 @@ final class PrepareBenchCommand implements Callable<Integer> {
     result.put("mb_per_s_per_core", perCore).put("speedup", speedup)
         .put("target_mb_per_s_per_core", TARGET_MB_PER_CORE).put("target_speedup", TARGET_SPEEDUP)
         .put("meets_targets", perCore >= TARGET_MB_PER_CORE && speedup >= TARGET_SPEEDUP);
-    result.publish(HadoopFs.location("output.dir", config.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
+    result.publish(config.output().root(), SparkSessions.hadoopConfiguration(), System.out);
     return AwdlmCommand.OK;
   }
 

@@ -5,7 +5,6 @@ import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.bench.BenchResult;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
-import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.spark.SparkSessions;
 import dev.awdlm.train.EpochMetrics;
@@ -78,7 +77,7 @@ final class QualityBenchCommand implements Callable<Integer> {
       withWorkers.add("train.batchSize=" + (holdGlobalBatch ? GLOBAL_BATCH / workers : GLOBAL_BATCH));
       common.overrides = withWorkers;
       AwdlmConfig config = common.load();
-      RunLayout layout = RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), "bench-quality-" + stamp + "-w" + workers);
+      RunLayout layout = RunLayout.of(config.output(), "bench-quality-" + stamp + "-w" + workers);
       SparkConf conf = SparkSessions.defaults(new SparkConf()).setMaster("local[" + workers + "]").set("spark.ui.enabled", "false");
       try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
         JavaSparkContext sc = SparkSessions.context(spark);
@@ -101,7 +100,7 @@ final class QualityBenchCommand implements Callable<Integer> {
         .put("hold_global_batch", holdGlobalBatch).put("val_ppl_1", ppl[1]).put("val_ppl_2", ppl[2]).put("ratio", ratio)
         .put("train_seconds_1", seconds[1]).put("train_seconds_2", seconds[2])
         .put("meets_target", Math.abs(ratio - 1) <= TOLERANCE)
-        .publish(HadoopFs.location("output.dir", base.output().dir()), SparkSessions.hadoopConfiguration(), System.out);
+        .publish(base.output().root(), SparkSessions.hadoopConfiguration(), System.out);
     return AwdlmCommand.OK;
   }
 }

@@ -70,7 +70,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
     if (System.getenv("SPARK_HOME") == null) throw new ConfigError("SPARK_HOME", "must be set up for local-cluster (jobs/awdlm bench scaling does it)");
     if (rounds < 1) throw new ConfigError("--rounds", rounds, "must be >= 1");
 
-    RunLayout layout = RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), "bench-scaling-" + CommonOptions.newRunId());
+    RunLayout layout = RunLayout.of(config.output(), "bench-scaling-" + CommonOptions.newRunId());
     PrepareStats prepared;
     try (SparkSession spark = SparkSession.builder().config(SparkSessions.defaults(new SparkConf()).setMaster("local[2]")).getOrCreate()) {
       prepared = PrepareJob.run(config, SparkSessions.context(spark), layout);

@@ -59,7 +59,7 @@ final class ScoreBenchCommand implements Callable<Integer> {
     List<String> text = data.isEmpty() ? saved.config().data().test() : data;
     List<Path> files = HadoopFs.expandInputs(data.isEmpty() ? "data.test" : "--data", text, hadoop);
     LanguageModelScorer scorer = ScoreJob.scorer(model, false, config.score(), hadoop);
-    Path work = HadoopFs.qualify(new Path(HadoopFs.location("output.dir", config.output().dir()), "bench/.score-work"), hadoop);
+    Path work = HadoopFs.qualify(new Path(config.output().root(), "bench/.score-work"), hadoop);
 
     BenchResult result = new BenchResult("score").put("model", model).put("data", text).put("cores", cores).put("repeats", repeats)
         .put("batch_size", config.score().batchSize());
@@ -93,7 +93,7 @@ final class ScoreBenchCommand implements Callable<Integer> {
     result.put("score_vs_evaluate", vsEvaluate).put("speedup", speedup)
         .put("target_score_vs_evaluate", TARGET_VS_EVALUATE).put("target_speedup", TARGET_SPEEDUP)
         .put("meets_targets", vsEvaluate >= TARGET_VS_EVALUATE && speedup >= TARGET_SPEEDUP);
-    result.publish(HadoopFs.location("output.dir", config.output().dir()), hadoop, System.out);
+    result.publish(config.output().root(), hadoop, System.out);
     return AwdlmCommand.OK;
   }
 

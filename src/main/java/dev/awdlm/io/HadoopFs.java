@@ -1,6 +1,7 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.Location;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,21 +63,9 @@ public final class HadoopFs {
     return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
   }
 
-  /**
-   * A user-supplied location as a Hadoop path. {@code file:} URIs may be relative to the working
-   * directory ({@code file:./runs}, the default output), which Hadoop's {@link Path} rejects.
-   *
-   * @param key config key the location came from, named in the error
-   */
+  /** A user-supplied location as a Hadoop path (see {@link Location#parse}). */
   public static Path location(String key, String location) {
-    try {
-      if (location.startsWith("file:") && !location.startsWith("file:/")) {
-        return new Path("file", null, java.nio.file.Path.of(location.substring("file:".length())).toAbsolutePath().normalize().toString());
-      }
-      return new Path(location);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigError(key, location, "is not a valid path or URI: " + e.getMessage());
-    }
+    return Location.parse(key, location);
   }
 
   /** {@code path} made absolute and scheme-qualified, so executors resolve it the same way. */

@@ -1,6 +1,7 @@
 package dev.awdlm.io;
 
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.OutputConfig;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +34,12 @@ public final class RunLayout {
     this.runDir = runDir;
   }
 
+  /** Run {@code runId} under {@code output.dir}. */
+  public static RunLayout of(OutputConfig output, String runId) {
+    return of(output.root(), runId);
+  }
+
+  /** Run {@code runId} under {@code outputDir} (a registry's runs, a test's scratch directory). */
   public static RunLayout of(Path outputDir, String runId) {
     if (runId == null || !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new ConfigError("--run-id", runId, "must start with a letter or digit and hold only letters, digits, '.', '_' or '-'");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
-import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.testing.SparkExtension;
 import dev.awdlm.testing.TestFiles;
@@ -36,7 +35,7 @@ class PrepareBadInputTest {
   private PrepareStats prepare(JavaSparkContext sc, Path train, Path valid) {
     AwdlmConfig config = PrepareFixtures.config(List.of("data.train=" + train.toUri(), "data.valid=" + valid.toUri(),
         "data.test=" + tiny("test").toUri(), "output.dir=" + tmp.resolve("out").toUri()));
-    return PrepareJob.run(config, sc, RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), "r"));
+    return PrepareJob.run(config, sc, RunLayout.of(config.output(), "r"));
   }
 
   private Path gzip(String name, byte[] content) throws Exception {

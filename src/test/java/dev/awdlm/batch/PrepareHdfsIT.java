@@ -41,13 +41,13 @@ class PrepareHdfsIT {
     AwdlmConfig onHdfs = PrepareFixtures.config(List.of("data.train=" + hdfs.path("/corpus/train"),
         "data.valid=" + hdfs.path("/corpus/valid.txt"), "data.test=" + hdfs.path("/corpus/test.txt"),
         "output.dir=" + hdfs.path("/runs"), "data.partitions=2"));
-    RunLayout hdfsRun = RunLayout.of(new org.apache.hadoop.fs.Path(onHdfs.output().dir()), "h");
+    RunLayout hdfsRun = RunLayout.of(onHdfs.output(), "h");
     PrepareStats fromHdfs = PrepareJob.run(onHdfs, sc, hdfsRun);
 
     AwdlmConfig onDisk = PrepareFixtures.config(List.of("data.train=" + local.resolve("train.txt").toUri(),
         "data.valid=" + local.resolve("valid.txt").toUri(), "data.test=" + local.resolve("test.txt").toUri(),
         "output.dir=" + tmp.resolve("runs").toUri(), "data.partitions=2"));
-    RunLayout diskRun = RunLayout.of(new org.apache.hadoop.fs.Path(onDisk.output().dir()), "l");
+    RunLayout diskRun = RunLayout.of(onDisk.output(), "l");
     PrepareStats fromDisk = PrepareJob.run(onDisk, sc, diskRun);
 
     assertEquals(HadoopFs.readUtf8(diskRun.vocab(), sc.hadoopConfiguration()), HadoopFs.readUtf8(hdfsRun.vocab(), hdfs.conf()));

@@ -55,7 +55,7 @@ class PrepareJobTest {
         "data.test=" + test.toUri(), "output.dir=" + tmp.resolve("out").toUri()));
     all.addAll(List.of(overrides));
     AwdlmConfig config = config(all);
-    RunLayout layout = RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), runId);
+    RunLayout layout = RunLayout.of(config.output(), runId);
     return new Prepared(config, layout, PrepareJob.run(config, sc, layout));
   }
 

@@ -46,7 +46,7 @@ class PrepareRunIdTest {
   }
 
   private RunLayout layout(AwdlmConfig config, String runId) {
-    return RunLayout.of(HadoopFs.location("output.dir", config.output().dir()), runId);
+    return RunLayout.of(config.output(), runId);
   }
 
   @RepeatedTest(20)

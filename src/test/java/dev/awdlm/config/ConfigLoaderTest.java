@@ -94,6 +94,7 @@ class ConfigLoaderTest {
       "data.tokenizer=bpe    | data.tokenizer",
       "model.hidden=3        | model.hidden",
       "output.dir=           | output.dir",
+      "output.dir=hdfs:runs  | output.dir",
   })
   void invalidValuesNameTheKeyAndTheValue(String override, String key) {
     ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of(override)));

@@ -45,7 +45,7 @@ class TextEvaluationTest {
     config = ConfigLoader.load(TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf")).toFile(), List.of(
         "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
         "data.test=" + corpus.resolve("test.txt").toUri(), "output.dir=" + tmp.resolve("runs").toUri()));
-    report = Pipeline.run(config, RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "m"), sc);
+    report = Pipeline.run(config, RunLayout.of(config.output(), "m"), sc);
   }
 
   private static String run() {

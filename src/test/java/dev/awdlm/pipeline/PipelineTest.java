@@ -34,7 +34,7 @@ class PipelineTest {
         "data.valid=" + corpus.resolve("valid.txt").toUri(),
         "data.test=" + corpus.resolve("test.txt").toUri(),
         "output.dir=" + tmp.resolve("runs").toUri()));
-    RunLayout layout = RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "t1");
+    RunLayout layout = RunLayout.of(config.output(), "t1");
 
     RunReport report = Pipeline.run(config, layout, sc);
 

@@ -52,7 +52,7 @@ class ReportIT {
     AwdlmConfig config = ConfigLoader.load(TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf")).toFile(), List.of(
         "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
         "data.test=" + corpus.resolve("test.txt").toUri(), "output.dir=" + tmp.resolve("runs").toUri(), "train.epochs=2"));
-    report = Pipeline.run(config, RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "r1"), sc);
+    report = Pipeline.run(config, RunLayout.of(config.output(), "r1"), sc);
   }
 
   /** Debian's chromium, which .ci/run installs. */

@@ -34,7 +34,7 @@ public final class TinyModel {
             "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
             "data.test=" + corpus.resolve("test.txt").toUri(), "output.dir=" + dir.resolve("runs").toUri(),
             "train.epochs=" + EPOCHS));
-        Pipeline.run(config, RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "tiny"), sc);
+        Pipeline.run(config, RunLayout.of(config.output(), "tiny"), sc);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> TestFiles.deleteRecursively(dir)));
         root = dir;
       } catch (IOException e) {

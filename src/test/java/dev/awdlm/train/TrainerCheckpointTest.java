@@ -58,7 +58,7 @@ class TrainerCheckpointTest {
     FlakyFileSystem.register(sc.hadoopConfiguration());
     TestFiles.corpus("tiny", tmp.resolve("corpus"));
     AwdlmConfig config = config();
-    layout = RunLayout.of(new org.apache.hadoop.fs.Path(config.output().dir()), "c");
+    layout = RunLayout.of(config.output(), "c");
     prepared = PrepareJob.run(config, sc, layout);
   }
 
