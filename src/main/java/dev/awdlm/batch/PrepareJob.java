@@ -102,7 +102,7 @@ public final class PrepareJob {
       CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read("data." + split, inputs.get(split), partitions);
       JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
       try {
-        int rows = split.equals("train") ? config.train().batchSize() : config.train().evalBatchSize();
+        int rows = streams(config, split);
         splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab, out.batches(split), confB, conf));
       } finally {
         encoded.unpersist(false);
@@ -142,6 +142,18 @@ public final class PrepareJob {
     } finally {
       encoded.unpersist(false);
     }
+  }
+
+  /**
+   * Parallel streams a split is exported as: the training batch, awd-lstm-lm's validation batch,
+   * and its test batch (1 by default, so the test figure is one pass over the text).
+   */
+  static int streams(AwdlmConfig config, String split) {
+    return switch (split) {
+      case "train" -> config.train().batchSize();
+      case "test" -> config.eval().testBatchSize();
+      default -> config.train().evalBatchSize();
+    };
   }
 
   /** The corpus's lines as vocabulary ids, kept: the export reads them twice (sizes, then tokens). */

@@ -2,6 +2,7 @@ package dev.awdlm.cli;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.eval.RunEvaluation;
 import dev.awdlm.eval.SavedModel;
 import dev.awdlm.eval.TextEvaluation;
 import dev.awdlm.io.HadoopFs;
@@ -45,6 +46,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "URI", description = "Also write the JSON result here (atomically).")
   String out;
 
+  @Option(names = "--pointer", description = {"With --run-id: also the perplexities with the continuous cache pointer at",
+      "eval.pointer.theta and eval.pointer.lambda (the AWD-LSTM only)."})
+  boolean pointer;
+
+  @Option(names = "--tune-pointer", description = {"With --run-id: the pointer's theta and lambda chosen from",
+      "eval.pointer.thetaGrid x lambdaGrid on the validation split, then the test split scored with them."})
+  boolean tunePointer;
+
   @Override
   public Integer call() {
     if (model == null && data.isEmpty()) {
@@ -54,6 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
       return evaluateRun();
     }
     if (model == null || data.isEmpty()) throw new ConfigError(model == null ? "--model" : "--data", "--model and --data go together");
+    if (pointer || tunePointer) throw new ConfigError(pointer ? "--pointer" : "--tune-pointer", "applies to --run-id");
     if (common.runId != null) throw new ConfigError("--run-id", common.runId, "evaluates a run; it cannot be combined with --model");
     if (chunks != null && chunks < 1) throw new ConfigError("--chunks", chunks, "must be >= 1");
     if (singleChunkMaxTokens < 0) throw new ConfigError("--single-chunk-max-tokens", singleChunkMaxTokens, "must be >= 0");
@@ -89,8 +99,11 @@ final class EvaluateCommand implements Callable<Integer> {
     AwdlmConfig config = common.load();
     RunLayout layout = common.existingLayout(config);
     new Preflight().trained(layout);
+    RunEvaluation.Pointer mode = tunePointer ? RunEvaluation.Pointer.TUNED
+        : pointer || config.eval().pointer().enabled() ? RunEvaluation.Pointer.CONFIGURED : RunEvaluation.Pointer.OFF;
+    if (mode != RunEvaluation.Pointer.OFF) RunEvaluation.requireAwdLstm(config);
     try (SparkSession spark = SparkSessions.getOrCreate()) {
-      RunReport report = Pipeline.evaluateAndReport(config, layout, SparkSessions.context(spark));
+      RunReport report = Pipeline.evaluateAndReport(config, layout, SparkSessions.context(spark), mode);
       PipelineCommand.printSummary(report, layout);
     }
     return AwdlmCommand.OK;

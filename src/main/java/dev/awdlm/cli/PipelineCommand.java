@@ -31,5 +31,10 @@ final class PipelineCommand implements Callable<Integer> {
   static void printSummary(RunReport report, RunLayout layout) {
     System.out.printf("run %s: valid perplexity %.2f, test perplexity %.2f -> %s%n", layout.runId(),
         report.validPpl(), report.testPpl(), layout.report());
+    RunReport.Pointer p = report.pointer();
+    if (p != null) {
+      System.out.printf("with the cache pointer (window %d, theta %s, lambda %s%s): valid perplexity %.2f, test perplexity %.2f%n",
+          p.window(), p.theta(), p.lambda(), p.tuned() ? ", tuned on valid" : "", p.validPpl(), p.testPpl());
+    }
   }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** The sections that belong to awdlm; a file may hold other helper keys (e.g. for substitutions). */
-  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain", "score");
+  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain", "score", "eval");
   /**
    * The sections of a run's configuration JSON and hash. {@code score} tunes how a finished model is
    * used, not the run, so it stays out: runs started before it existed keep their hash and resume.
@@ -154,10 +154,15 @@ public final class ConfigLoader {
     ScoreConfig score = new ScoreConfig(get(c, "score.maxTokens", c::getInt), get(c, "score.batchSize", c::getInt),
         get(c, "score.partitions", c::getInt));
 
+    EvalConfig eval = new EvalConfig(get(c, "eval.testBatchSize", c::getInt), get(c, "eval.warmupTokens", c::getInt),
+        new EvalConfig.Pointer(get(c, "eval.pointer.enabled", c::getBoolean), get(c, "eval.pointer.window", c::getInt),
+            get(c, "eval.pointer.theta", c::getDouble), get(c, "eval.pointer.lambda", c::getDouble),
+            get(c, "eval.pointer.thetaGrid", c::getDoubleList), get(c, "eval.pointer.lambdaGrid", c::getDoubleList)));
+
     Config own = ConfigFactory.empty();
     for (String section : RUN_SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
-    return new AwdlmConfig(data, model, train, output, retrain, score, json, sha256(json));
+    return new AwdlmConfig(data, model, train, output, retrain, score, eval, json, sha256(json));
   }
 
   /** A path list may also be written as one string. */

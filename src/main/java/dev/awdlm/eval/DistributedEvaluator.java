@@ -15,17 +15,21 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Perplexity on Spark executors. An eval split's DataSet files hold {@code rows} parallel streams,
- * each a contiguous chunk of the text; the chunks are divided into groups, and each task evaluates
- * its group statefully across all the files. Chunks are independent (each starts from a zero
- * state), so the sum over tasks equals a single-process evaluation of the same files.
+ * each a contiguous part of the text. With at least as many streams as tasks, each task evaluates a
+ * group of streams statefully across all the files, and the sum over tasks equals a single-process
+ * evaluation of the same files. With fewer (awd-lstm-lm's test protocol scores one stream), each
+ * stream is cut into contiguous chunks of files, and each chunk but the first is warmed up on the
+ * tokens before it ({@link PerplexityEvaluator.Chunk}): close to one pass, not equal to it.
  */
 public final class DistributedEvaluator {
   /**
    * @param total summed NLL and predicted tokens
-   * @param chunks contiguous chunks of the text, each evaluated from a zero state
+   * @param chunks pieces of the split evaluated by separate tasks
    * @param tasks Spark tasks the chunks were spread over
+   * @param warmup tokens each chunk that starts inside a stream ran over first
+   * @param pointer the same tokens under every setting of the pointer grid; null without one
    */
-  public record Result(Perplexity total, int chunks, int tasks, double seconds) {
+  public record Result(Perplexity total, int chunks, int tasks, int warmup, double seconds, CachePointer.Grid pointer) {
     public double tokensPerSecond() {
       return total.tokens() / seconds;
     }
@@ -33,30 +37,61 @@ public final class DistributedEvaluator {
 
   private DistributedEvaluator() {}
 
+  /** Every stream from its start, in groups of streams: no warm-up, no pointer. */
+  public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, List<Path> files, int rows, int window, int maxTasks) {
+    return evaluate(sc, net, files, rows, window, maxTasks, 0, null);
+  }
+
   /**
    * @param files the split's DataSet files, in stream order
-   * @param rows streams (chunks) in each file
+   * @param rows streams in each file
    * @param window time steps per forward call
    * @param maxTasks upper bound on tasks (Spark's default parallelism is a good one)
+   * @param warmup tokens a chunk that starts inside a stream runs over first
+   * @param pointer the cache pointer's settings to score under, or null
    */
-  public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, List<Path> files, int rows, int window, int maxTasks) {
+  public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, List<Path> files, int rows, int window, int maxTasks,
+      int warmup, PerplexityEvaluator.PointerGrid pointer) {
     long start = System.nanoTime();
-    int tasks = Math.max(1, Math.min(rows, maxTasks));
-    List<int[]> groups = new ArrayList<>(tasks);
-    for (int k = 0; k < tasks; k++) groups.add(new int[] {k * rows / tasks, (k + 1) * rows / tasks});
+    List<PerplexityEvaluator.Chunk> chunks = plan(rows, files.size(), maxTasks, warmup);
     List<String> paths = files.stream().map(Path::toString).toList();
     Broadcast<byte[]> model = sc.broadcast(bytes(net));
     Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(sc.hadoopConfiguration()));
     try {
-      Perplexity total = sc.parallelize(groups, tasks)
-          .map(g -> new PerplexityEvaluator(window).evaluate(restore(model.value()), paths.stream().map(Path::new).toList(),
-              conf.value().get(), g[0], g[1]))
-          .reduce(Perplexity::plus);
-      return new Result(total, rows, tasks, (System.nanoTime() - start) / 1e9);
+      PerplexityEvaluator.Scored total = sc.parallelize(chunks, chunks.size())
+          .map(c -> new PerplexityEvaluator(window).evaluate(restore(model.value()), paths.stream().map(Path::new).toList(),
+              conf.value().get(), c, pointer))
+          .reduce(PerplexityEvaluator.Scored::plus);
+      int warmed = chunks.stream().mapToInt(PerplexityEvaluator.Chunk::warmup).max().orElse(0);
+      // Grouped whole streams are as many contiguous pieces of the text as there are streams.
+      int pieces = chunks.stream().allMatch(c -> c.fromFile() == 0 && c.toFile() == files.size()) ? rows : chunks.size();
+      return new Result(total.plain(), pieces, chunks.size(), warmed, (System.nanoTime() - start) / 1e9, total.pointer());
     } finally {
       model.destroy();
       conf.destroy();
     }
+  }
+
+  /**
+   * The tasks' work: groups of whole streams when there are at least {@code maxTasks} streams (or
+   * one file); otherwise every stream cut into {@code ceil(maxTasks / rows)} runs of files, at most
+   * one per file, each but the first warmed up on {@code warmup} tokens.
+   */
+  static List<PerplexityEvaluator.Chunk> plan(int rows, int files, int maxTasks, int warmup) {
+    List<PerplexityEvaluator.Chunk> chunks = new ArrayList<>();
+    if (rows >= maxTasks || files == 1) {
+      int tasks = Math.max(1, Math.min(rows, maxTasks));
+      for (int k = 0; k < tasks; k++) chunks.add(new PerplexityEvaluator.Chunk(k * rows / tasks, (k + 1) * rows / tasks, 0, files, 0));
+      return chunks;
+    }
+    int perStream = Math.min(files, (maxTasks + rows - 1) / rows);
+    for (int r = 0; r < rows; r++) {
+      for (int s = 0; s < perStream; s++) {
+        int from = s * files / perStream;
+        chunks.add(new PerplexityEvaluator.Chunk(r, r + 1, from, (s + 1) * files / perStream, from == 0 ? 0 : warmup));
+      }
+    }
+    return chunks;
   }
 
   /** Parameters and configuration only: evaluation needs no updater state. */

@@ -97,6 +97,7 @@ public final class AwdLstmCore {
     INDArray probabilities; // softmax, [N, V]
     double nllSum;
     double[] rowNll;
+    double[] tokenNll;
     double ar;
     double tar;
     State last;
@@ -123,6 +124,16 @@ public final class AwdLstmCore {
     /** Summed negative log-likelihood of the labels, in nats (0 without labels). */
     public double nllSum() {
       return nllSum;
+    }
+
+    /** Each counted token's NLL, time-major (row {@code t*B + b}); null without labels. */
+    public double[] tokenNll() {
+      return tokenNll;
+    }
+
+    /** The top LSTM layer's outputs before dropout, {@code [T*B, H]} time-major: the states a cache pointer remembers. */
+    public INDArray topOutputs() {
+      return outputs[outputs.length - 1];
     }
 
     /** Per-row summed NLL over each row's real steps ({@link #scoreRows}); null from the other passes. */
@@ -238,14 +249,17 @@ public final class AwdLstmCore {
     if (labels != null) {
       double nll = 0;
       double[] rows = lengths == null ? null : new double[batch];
+      double[] perToken = new double[n];
       for (int i = 0; i < n; i++) {
         if (!counts(i, batch, lengths)) continue;
         double token = Math.log(sums.getDouble(i)) - shifted[i];
+        perToken[i] = token;
         nll += token;
         if (rows != null) rows[i % batch] += token;
       }
       pass.nllSum = nll;
       pass.rowNll = rows;
+      pass.tokenNll = perToken;
     }
 
     if (!full) return pass;

@@ -183,6 +183,27 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     }
   }
 
+  /**
+   * One scored window in detail: each token's NLL and the top layer's state that predicted it, both
+   * time-major (token {@code t*B + b}), copied out of the pass. What the cache pointer needs.
+   *
+   * @param states {@code [T*B, hidden]} row-major
+   */
+  public record ScoredWindow(double[] tokenNll, float[] states, int hidden) {}
+
+  /** {@link #scoreTimeStep}, keeping each token's NLL and the top layer's states. */
+  public ScoredWindow scoreTimeStepInDetail(INDArray input, INDArray labels) {
+    int batch = (int) input.size(0);
+    int steps = (int) input.size(2);
+    AwdLstmCore.State start = start(previous, batch);
+    try (MemoryWorkspace ignored = workspace()) {
+      AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start);
+      previous = detached(pass.last());
+      INDArray top = pass.topOutputs();
+      return new ScoredWindow(pass.tokenNll(), top.dup('c').data().asFloat(), (int) top.size(1));
+    }
+  }
+
   @Override
   public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
       LayerWorkspaceMgr workspaceMgr) {

@@ -29,13 +29,22 @@ public final class Pipeline {
     return evaluateAndReport(config, layout, sc);
   }
 
-  /** Evaluates a trained run on its valid and test splits and writes its report set. */
+  /**
+   * Evaluates a trained run on its valid and test splits and writes its report set; with the
+   * cache pointer too when {@code eval.pointer.enabled}.
+   */
   public static RunReport evaluateAndReport(AwdlmConfig config, RunLayout layout, JavaSparkContext sc) {
+    return evaluateAndReport(config, layout, sc,
+        config.eval().pointer().enabled() ? RunEvaluation.Pointer.CONFIGURED : RunEvaluation.Pointer.OFF);
+  }
+
+  public static RunReport evaluateAndReport(AwdlmConfig config, RunLayout layout, JavaSparkContext sc,
+      RunEvaluation.Pointer pointer) {
     Configuration conf = sc.hadoopConfiguration();
     PrepareStats prepared = PrepareJob.readStats(layout, conf);
     TrainResult trained = Trainer.readResult(layout, conf);
     long start = System.nanoTime();
-    RunEvaluation.Result eval = RunEvaluation.run(config, layout, prepared, sc);
+    RunEvaluation.Result eval = RunEvaluation.run(config, layout, prepared, sc, pointer);
     double evalSeconds = (System.nanoTime() - start) / 1e9;
 
     Map<String, Double> wall = new LinkedHashMap<>();
@@ -46,14 +55,19 @@ public final class Pipeline {
         Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), trained.plannedWorkers(), executors(sc),
         sc.defaultParallelism(),
         trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
-        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall);
+        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall, pointer(eval.pointer()));
     ReportWriter.write(layout, report, conf);
     return report;
   }
 
   static RunReport.Evaluation evaluation(DistributedEvaluator.Result r) {
     Perplexity p = r.total();
-    return new RunReport.Evaluation(p.perplexity(), p.totalNll(), p.tokens(), r.chunks(), r.tasks(), r.tokensPerSecond());
+    return new RunReport.Evaluation(p.perplexity(), p.totalNll(), p.tokens(), r.chunks(), r.tasks(), r.warmup(),
+        r.tokensPerSecond());
+  }
+
+  private static RunReport.Pointer pointer(RunEvaluation.PointerResult p) {
+    return p == null ? null : new RunReport.Pointer(p.validPpl(), p.testPpl(), p.window(), p.theta(), p.lambda(), p.tuned());
   }
 
   /** Executor JVMs; the block-manager list includes the driver's, which in local mode is the only one. */

@@ -44,11 +44,7 @@ public final class ReportHtml {
 
     epochs(h, r);
 
-    h.append("<h2>Final evaluation</h2>\n<table><tr><th class=\"l\">split</th><th>perplexity</th><th>tokens</th>")
-        .append("<th>chunks</th><th>tasks</th><th>tokens/s</th></tr>\n");
-    evaluation(h, "valid", r.valid());
-    evaluation(h, "test", r.test());
-    h.append("</table>\n");
+    finalEvaluation(h, r);
 
     h.append("<h2>Data</h2>\n<table><tr><th class=\"l\">split</th><th>files</th><th>bytes</th><th>lines</th><th>tokens</th>")
         .append("<th>OOV</th><th>streams</th><th>DataSet files</th></tr>\n");
@@ -91,10 +87,25 @@ public final class ReportHtml {
     h.append("</table>\n");
   }
 
+  private static void finalEvaluation(StringBuilder h, RunReport r) {
+    h.append("<h2>Final evaluation</h2>\n<table><tr><th class=\"l\">split</th><th>perplexity</th><th>tokens</th>")
+        .append("<th>chunks</th><th>tasks</th><th>warm-up tokens</th><th>tokens/s</th></tr>\n");
+    evaluation(h, "valid", r.valid());
+    evaluation(h, "test", r.test());
+    h.append("</table>\n");
+    RunReport.Pointer p = r.pointer();
+    if (p == null) return;
+    h.append("<p>With the continuous cache pointer (window ").append(p.window()).append(", theta ").append(p.theta())
+        .append(", lambda ").append(p.lambda()).append(p.tuned() ? ", both chosen on the validation split" : "")
+        .append("): validation perplexity <b>").append(f2(p.validPpl())).append("</b>, test perplexity <b>")
+        .append(f2(p.testPpl())).append("</b>.</p>\n");
+  }
+
   private static void evaluation(StringBuilder h, String split, RunReport.Evaluation e) {
     h.append("<tr><td class=\"l\">").append(split).append("</td><td>").append(f2(e.perplexity())).append("</td><td>")
         .append(e.tokens()).append("</td><td>").append(e.chunks()).append("</td><td>").append(e.tasks()).append("</td><td>")
-        .append(String.format(Locale.ROOT, "%.0f", e.tokensPerS())).append("</td></tr>\n");
+        .append(e.warmupTokens()).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS()))
+        .append("</td></tr>\n");
   }
 
   private static String f2(double v) {

@@ -44,20 +44,33 @@ public record RunReport(
     double testPpl,
     Evaluation valid,
     Evaluation test,
-    Map<String, Double> wallSeconds) {
+    Map<String, Double> wallSeconds,
+    Pointer pointer) {
 
   /**
+   * 4: each evaluation says the warm-up of its chunks; the test split is scored as
+   * eval.testBatchSize streams (1 by default); pointer, the cache pointer's figures (or null).
    * 3: epochs carry train_nll (mean NLL per trained token; train_loss, which averaged one
    * regularized score per round, is gone), tokens, workers and their rounds; planned_workers.
    */
-  public static final String SCHEMA = "awdlm.report/3";
+  public static final String SCHEMA = "awdlm.report/4";
 
   /**
    * One split's final evaluation.
    *
    * @param totalNll summed natural-log NLL
-   * @param chunks contiguous chunks of the split, each evaluated from a zero state
+   * @param chunks pieces of the split evaluated by separate tasks
    * @param tasks Spark tasks that evaluated them
+   * @param warmupTokens tokens a chunk starting inside a stream ran over, unscored, before it
    */
-  public record Evaluation(double perplexity, double totalNll, long tokens, int chunks, int tasks, double tokensPerS) {}
+  public record Evaluation(double perplexity, double totalNll, long tokens, int chunks, int tasks, int warmupTokens,
+      double tokensPerS) {}
+
+  /**
+   * The final evaluation with the continuous cache pointer.
+   *
+   * @param tuned whether theta and lambda were chosen on the validation split ({@code evaluate
+   *     --tune-pointer}) rather than taken from eval.pointer.theta and lambda
+   */
+  public record Pointer(double validPpl, double testPpl, int window, double theta, double lambda, boolean tuned) {}
 }

@@ -32,10 +32,14 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "dev.awdlm.batch.EncodedLine",
       "dev.awdlm.corpus.Utf8$Line",
       "dev.awdlm.corpus.VocabularyBuilder$Summary",
-      "dev.awdlm.eval.Perplexity");
+      "dev.awdlm.eval.Perplexity",
+      "dev.awdlm.eval.PerplexityEvaluator$Chunk",
+      "dev.awdlm.eval.PerplexityEvaluator$Scored",
+      "dev.awdlm.eval.PerplexityEvaluator$PointerGrid");
 
   private static final List<String> FIELD_SERIALIZED = List.of(
       "dev.awdlm.corpus.Vocabulary",
+      "dev.awdlm.eval.CachePointer$Grid",
       "dev.awdlm.corpus.TokenCount[]",
       "dev.awdlm.corpus.VocabularyBuilder$Summary[]",
       "dev.awdlm.batch.Segment[]",

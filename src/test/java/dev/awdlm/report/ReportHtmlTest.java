@@ -24,9 +24,9 @@ class ReportHtmlTest {
     EpochMetrics two = new EpochMetrics(2, 0.5, Double.NaN, Double.NaN, INF, 2.0, 350, false, 0, 700, 2, rounds);
     var split = new PrepareStats.SplitStats(List.of(), 10, 1, 700, 0, 0, 0, 2, 2, 700);
     PrepareStats data = new PrepareStats("whitespace", Map.of("train", split), 50, Map.of());
-    RunReport.Evaluation eval = new RunReport.Evaluation(INF, INF, 100, 2, 2, 500);
+    RunReport.Evaluation eval = new RunReport.Evaluation(INF, INF, 100, 2, 2, 0, 500);
     return new RunReport(RunReport.SCHEMA, "r1", "abc", "2026-01-01T00:00:00Z", Json.tree("{}"), data, 1000, 2, 2, 1, 2,
-        List.of(one, two), 0, 0, INF, INF, eval, eval, Map.of("train", 8.0));
+        List.of(one, two), 0, 0, INF, INF, eval, eval, Map.of("train", 8.0), null);
   }
 
   @Test
