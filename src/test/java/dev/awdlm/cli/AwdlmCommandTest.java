@@ -172,4 +172,19 @@ class AwdlmCommandTest {
     assertTrue(r.err().contains(expected), r.err());
     assertFalse(Files.exists(Path.of("runs", "no-such-run-xyz")));
   }
+
+  @Test
+  void thePointerIsRefusedBeforeSparkWhereItCannotApply(@TempDir Path tmp) throws Exception {
+    CliRun withText = awdlm("evaluate", "--model", tmp.toString(), "--data", tmp.toString(), "--tune-pointer");
+    assertEquals(2, withText.code(), withText.err());
+    assertTrue(withText.err().contains("--tune-pointer: applies to --run-id"), withText.err());
+    // A stock-LSTM run: the pointer reads states only the AWD-LSTM layer hands out.
+    Path run = Files.createDirectories(tmp.resolve("runs/r1/model"));
+    Files.writeString(run.getParent().resolve("prepare.json"), "{}");
+    Files.writeString(run.resolve("model.zip"), "");
+    CliRun stock = awdlm("evaluate", "--output", tmp.resolve("runs").toString(), "--run-id", "r1", "--pointer",
+        "--set", "model.kind=lstm");
+    assertEquals(2, stock.code(), stock.err());
+    assertTrue(stock.err().contains("eval.pointer.enabled") && stock.err().contains("model.kind = awd-lstm"), stock.err());
+  }
 }
