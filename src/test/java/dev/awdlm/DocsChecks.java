@@ -108,7 +108,7 @@ final class DocsChecks {
   List<String> commandTable(Markdown readme) {
     List<String> problems = new ArrayList<>();
     Set<String> listed = new TreeSet<>();
-    for (Markdown.Line row : section(readme, "Commands")) {
+    for (Markdown.Line row : readme.section("Commands")) {
       Matcher m = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|").matcher(row.text());
       if (!m.find()) continue;
       List<String> words = words(m.group(1));
@@ -331,17 +331,6 @@ final class DocsChecks {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  /** The prose lines of the {@code ## title} section. */
-  private static List<Markdown.Line> section(Markdown doc, String title) {
-    List<Markdown.Line> lines = new ArrayList<>();
-    boolean in = false;
-    for (Markdown.Line l : doc.prose()) {
-      if (l.text().startsWith("## ")) in = l.text().substring(3).trim().equals(title);
-      else if (in) lines.add(l);
-    }
-    return lines;
   }
 
   private static String read(Path file) {

@@ -87,6 +87,17 @@ public final class Markdown {
     return prose;
   }
 
+  /** The prose lines of the section under the heading {@code ## title}, up to the next such heading. */
+  public List<Line> section(String title) {
+    List<Line> lines = new ArrayList<>();
+    boolean in = false;
+    for (Line l : prose) {
+      if (l.text().startsWith("## ")) in = l.text().substring(3).trim().equals(title);
+      else if (in) lines.add(l);
+    }
+    return lines;
+  }
+
   /** Inline code spans outside fenced code, backticks removed. */
   public List<Line> codeSpans() {
     List<Line> spans = new ArrayList<>();
