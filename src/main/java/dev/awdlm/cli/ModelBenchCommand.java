@@ -9,6 +9,7 @@ import dev.awdlm.config.TrainConfig;
 import dev.awdlm.model.AwdLstmSpec;
 import dev.awdlm.model.LanguageModels;
 import dev.awdlm.spark.SparkSessions;
+import dev.awdlm.train.LearningRateSchedule;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,7 +68,7 @@ final class ModelBenchCommand implements Callable<Integer> {
       TrainConfig smallTrain = train(config.train(), 35);
       double smallTps = measure("small", small, smallTrain, ceiling, result);
       ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false, ModelConfig.LSTM);
-      MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB);
+      MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB, LearningRateSchedule.initial(smallTrain));
       double stockTps = ModelBench.trainingSpeed(stock, VOCAB, BATCH, 35, 2, seconds, 1).tokensPerSecond();
       System.out.printf("stock DL4J LSTM (200/400, 3 layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
           stockTps, smallTps / stockTps);
@@ -83,7 +84,7 @@ final class ModelBenchCommand implements Callable<Integer> {
 
   private double measure(String name, ModelConfig m, TrainConfig t, double ceiling, BenchResult result) {
     AwdLstmSpec spec = AwdLstmSpec.of(m, t, VOCAB);
-    MultiLayerNetwork net = LanguageModels.awdLstm(m, t, VOCAB);
+    MultiLayerNetwork net = LanguageModels.awdLstm(m, t, VOCAB, LearningRateSchedule.initial(t));
     ModelBench.Timing timing = ModelBench.trainingSpeed(net, VOCAB, BATCH, t.bptt(), 2, seconds, 1);
     double tps = timing.tokensPerSecond();
     double gflops = tps * ModelBench.trainingFlopsPerToken(spec) / 1e9;

@@ -11,6 +11,7 @@ import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.model.LanguageModels;
 import dev.awdlm.spark.SparkSessions;
+import dev.awdlm.train.LearningRateSchedule;
 import dev.awdlm.train.RoundCollector;
 import dev.awdlm.train.TrainingMasters;
 import java.io.File;
@@ -131,7 +132,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
     System.setProperty("org.deeplearning4j.spark.time.TimeSource", "org.deeplearning4j.spark.time.SystemClockTimeSource");
     try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
       JavaSparkContext sc = SparkSessions.context(spark);
-      MultiLayerNetwork net = LanguageModels.awdLstm(config.model(), t, prepared.vocabSize());
+      MultiLayerNetwork net = LanguageModels.awdLstm(config.model(), t, prepared.vocabSize(), LearningRateSchedule.initial(t));
       // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
       RoundCollector warmUp = new RoundCollector();
       new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, warmUp))
