@@ -55,7 +55,8 @@ public final class Pipeline {
         Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), trained.plannedWorkers(), executors(sc),
         sc.defaultParallelism(),
         trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
-        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall, pointer(eval.pointer()));
+        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall, pointer(eval.pointer()),
+        trained.bestEpoch());
     ReportWriter.write(layout, report, conf);
     return report;
   }

@@ -24,7 +24,7 @@ public final class ReportHtml {
         .append(".big{font-size:1.4em}\n</style></head>\n<body>\n");
     h.append("<h1>awdlm run ").append(esc(r.runId())).append("</h1>\n");
     h.append("<p class=\"big\">validation perplexity <b>").append(f2(r.validPpl())).append("</b>, test perplexity <b>")
-        .append(f2(r.testPpl())).append("</b></p>\n");
+        .append(f2(r.testPpl())).append("</b> (the model of epoch ").append(r.bestEpoch()).append(", the best by validation)</p>\n");
     h.append("<p>").append(r.parameters()).append(" parameters, ").append(r.epochs().size()).append(" epoch(s), ")
         .append(r.workers()).append(" worker(s) trained (").append(r.plannedWorkers()).append(" planned) on ").append(r.executors()).append(" executor(s) / ").append(r.cores())
         .append(" core(s). NT-ASGD: ").append(r.asgdTriggerEpoch() > 0 ? "averaging after epoch " + r.asgdTriggerEpoch() : "not triggered")

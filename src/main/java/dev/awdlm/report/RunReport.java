@@ -45,10 +45,12 @@ public record RunReport(
     Evaluation valid,
     Evaluation test,
     Map<String, Double> wallSeconds,
-    Pointer pointer) {
+    Pointer pointer,
+    int bestEpoch) {
 
   /**
-   * 4: each evaluation says the warm-up of its chunks; the test split is scored as
+   * 4: valid_ppl, test_ppl and the evaluations are of the best model by validation, whose epoch
+   * is best_epoch (awd-lstm-lm's choice; 3 evaluated the last one); each evaluation says the warm-up of its chunks; the test split is scored as
    * eval.testBatchSize streams (1 by default); pointer, the cache pointer's figures (or null).
    * 3: epochs carry train_nll (mean NLL per trained token; train_loss, which averaged one
    * regularized score per round, is gone), tokens, workers and their rounds; planned_workers.

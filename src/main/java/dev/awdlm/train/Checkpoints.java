@@ -134,6 +134,22 @@ public final class Checkpoints {
     return Optional.empty();
   }
 
+  /**
+   * The network in {@code best/}, the one with the lowest validation perplexity (NT-ASGD's average
+   * when that was the best); empty when there is none yet.
+   *
+   * @throws IllegalStateException when {@code best/} is there but damaged: the run's best model is lost
+   */
+  public static Optional<MultiLayerNetwork> bestModel(RunLayout layout, Configuration conf) {
+    Path dir = best(layout);
+    if (!exists(dir, STATE, conf)) return Optional.empty();
+    try {
+      return Optional.of(parse(dir, MODEL, conf, in -> ModelSerializer.restoreMultiLayerNetwork(in, false)));
+    } catch (CorruptException e) {
+      throw new IllegalStateException("the best model " + dir + " is damaged (" + e.getMessage() + ")", e);
+    }
+  }
+
   static Loaded read(Path dir, Configuration conf) throws CorruptException {
     State state = parse(dir, STATE, conf, in -> Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), State.class, STATE));
     MultiLayerNetwork net = parse(dir, MODEL, conf, in -> ModelSerializer.restoreMultiLayerNetwork(in, true));

@@ -60,12 +60,15 @@ final class TrainOutputs {
   }
 
   /**
-   * Saves {@code trained} (NT-ASGD's average once it has triggered, as in awd-lstm-lm) with the
-   * run's vocabulary and config, then {@code train.json}.
+   * Saves the best model by validation ({@code checkpoints/best/}, NT-ASGD's average when that was
+   * the best), as awd-lstm-lm keeps it, with the run's vocabulary and config, then {@code train.json}.
    *
+   * @param last the model after the last epoch, saved only if no best was ever recorded
    * @param plannedWorkers the workers dl4j-spark was given
    */
-  TrainResult save(MultiLayerNetwork trained, Progress p, int plannedWorkers, long trainTokensPerEpoch) {
+  TrainResult save(MultiLayerNetwork last, Progress p, int plannedWorkers, long trainTokensPerEpoch) {
+    MultiLayerNetwork trained = Checkpoints.bestModel(layout, conf).orElse(last);
+    LOG.info("train: saving the model of epoch {} (validation perplexity {})", p.bestEpoch, String.format("%.2f", p.bestValPpl));
     Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
     SavedModel.write(layout.modelDir(), trained, vocab, config, layout.runId(), conf);
     int observed = p.epochs.stream().mapToInt(EpochMetrics::workers).max().orElse(0);
@@ -74,7 +77,7 @@ final class TrainOutputs {
           config.train().workers());
     }
     TrainResult result = new TrainResult(observed, plannedWorkers, trainTokensPerEpoch, trained.numParams(), p.trainSeconds,
-        p.rollbacks, p.asgd.triggerEpoch(), p.epochs);
+        p.rollbacks, p.asgd.triggerEpoch(), p.epochs, p.bestEpoch);
     HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
     return result;
   }

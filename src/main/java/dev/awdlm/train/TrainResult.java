@@ -12,6 +12,8 @@ import java.util.List;
  * @param seconds training wall time of all epochs, over every resumed attempt
  * @param rollbacks times the divergence guard rolled back
  * @param asgdTriggerEpoch epoch after which NT-ASGD averaged the iterates (0: never)
+ * @param bestEpoch the epoch whose model was saved: the one with the lowest validation perplexity,
+ *     as awd-lstm-lm keeps (0 in train.json written before it was recorded)
  */
 public record TrainResult(int workers, int plannedWorkers, long trainTokensPerEpoch, long parameters, double seconds,
-    int rollbacks, int asgdTriggerEpoch, List<EpochMetrics> epochs) {}
+    int rollbacks, int asgdTriggerEpoch, List<EpochMetrics> epochs, int bestEpoch) {}

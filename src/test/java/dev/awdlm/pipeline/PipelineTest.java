@@ -55,6 +55,7 @@ class PipelineTest {
     assertEquals(2, report.workers());
     assertEquals(2, report.plannedWorkers());
     assertEquals(1, report.epochs().size());
+    assertEquals(1, report.bestEpoch(), "the saved, evaluated model is the best epoch's");
     var rounds = report.epochs().get(0).rounds();
     assertTrue(rounds.size() > 1, "one epoch is several averaging rounds: " + rounds.size());
     assertEquals(report.epochs().get(0).tokens(), rounds.stream().mapToLong(dev.awdlm.train.RoundMetrics::tokens).sum());
@@ -65,7 +66,7 @@ class PipelineTest {
     assertEquals(report.validPpl(), reread.validPpl());
     String text = Files.readString(json);
     assertTrue(text.contains("\"valid_ppl\"") && text.contains("\"vocab_size\"") && text.contains("\"git_commit\"")
-        && text.contains("\"train_nll\"") && text.contains("\"rounds\""), text);
+        && text.contains("\"train_nll\"") && text.contains("\"rounds\"") && text.contains("\"best_epoch\" : 1"), text);
     assertEquals(rounds, reread.epochs().get(0).rounds());
     assertEquals(RunReport.SCHEMA, reread.schema());
 

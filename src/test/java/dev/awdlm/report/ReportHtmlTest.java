@@ -26,7 +26,7 @@ class ReportHtmlTest {
     PrepareStats data = new PrepareStats("whitespace", Map.of("train", split), 50, Map.of());
     RunReport.Evaluation eval = new RunReport.Evaluation(INF, INF, 100, 2, 2, 0, 500);
     return new RunReport(RunReport.SCHEMA, "r1", "abc", "2026-01-01T00:00:00Z", Json.tree("{}"), data, 1000, 2, 2, 1, 2,
-        List.of(one, two), 0, 0, INF, INF, eval, eval, Map.of("train", 8.0), null);
+        List.of(one, two), 0, 0, INF, INF, eval, eval, Map.of("train", 8.0), null, 2);
   }
 
   @Test

@@ -64,16 +64,33 @@ class TrainOutputsTest {
     p.trainSeconds = 6;
     p.rollbacks = 1;
     p.asgd.trigger(1);
+    p.bestEpoch = 2;
     MultiLayerNetwork trained = net();
 
     TrainResult r = new TrainOutputs(config, layout, conf).save(trained, p, 3, 1234);
 
-    assertEquals(new TrainResult(2, 3, 1234, trained.numParams(), 6, 1, 1, p.epochs), r);
+    assertEquals(new TrainResult(2, 3, 1234, trained.numParams(), 6, 1, 1, p.epochs, 2), r);
     assertEquals(r, Trainer.readResult(layout, conf), "train.json");
     SavedModel saved = SavedModel.load("model", layout.runDir().toString(), conf);
     assertEquals(trained.params(), saved.net().params());
     assertEquals(VOCAB, saved.vocab().size());
     assertEquals("r", saved.runId());
+  }
+
+  @Test
+  void theBestModelByValidationIsSavedRatherThanTheLast() {
+    Progress p = new Progress(new LearningRateSchedule(config.train(), 2));
+    p.epochs.addAll(List.of(epoch(1, 2), epoch(2, 2)));
+    p.bestEpoch = 1;
+    MultiLayerNetwork best = net();
+    Checkpoints.writeBest(layout, p.state(1, config.hash()), best, conf);
+    MultiLayerNetwork last = net();
+    last.params().addi(1);
+
+    TrainResult r = new TrainOutputs(config, layout, conf).save(last, p, 2, 1234);
+
+    assertEquals(1, r.bestEpoch());
+    assertEquals(best.params(), SavedModel.load("model", layout.runDir().toString(), conf).net().params());
   }
 
   /** {@code n} DataSets of 2 streams by 10 steps of random token ids. */
