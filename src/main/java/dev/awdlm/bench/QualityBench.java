@@ -41,7 +41,6 @@ public final class QualityBench {
    */
   public record Options(int epochs, boolean anneal, boolean holdGlobalBatch, String lrScaling, String stamp) {
     public Options {
-
       if (epochs < 1) throw new ConfigError("--epochs", epochs, "must be >= 1");
       if (anneal && epochs < 2) throw new ConfigError("--epochs", epochs, "must be >= 2 to anneal the last epoch (or give --no-anneal)");
     }
