@@ -28,6 +28,10 @@ import java.util.Locale;
  * @param lrScaling {@code none}, {@code linear} (multiply the learning rate by the number of
  *     workers) or {@code linear-capped} (the same, never above {@code lr}); the rates themselves are
  *     computed by {@code train.LearningRateSchedule}
+ * @param variableBptt awd-lstm-lm's variable-length BPTT for the AWD-LSTM: each window is
+ *     {@code max(5, round(N(bptt', 5)))} steps, {@code bptt' = bptt} with probability 0.95, else
+ *     {@code bptt / 2}, at most {@code bptt + }{@value #MAX_SEQ_LEN_DELTA}, with the learning rate
+ *     scaled by {@code length / bptt}; fresh lengths every epoch, so window boundaries move
  */
 public record TrainConfig(
     double lr,
@@ -48,7 +52,16 @@ public record TrainConfig(
     int prefetch,
     String repartition,
     boolean collectStats,
-    LrScaling lrScaling) {
+    LrScaling lrScaling,
+    boolean variableBptt) {
+
+  /** awd-lstm-lm's {@code max_seq_len_delta}: no variable-length window is longer than bptt + this. */
+  public static final int MAX_SEQ_LEN_DELTA = 40;
+
+  /** The longest window a TBPTT step takes: {@code bptt}, or with variable-length BPTT its cap. */
+  public int maxWindow() {
+    return variableBptt ? bptt + MAX_SEQ_LEN_DELTA : bptt;
+  }
 
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
 
