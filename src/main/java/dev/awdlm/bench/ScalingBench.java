@@ -171,7 +171,7 @@ public final class ScalingBench {
       MultiLayerNetwork net = LanguageModels.awdLstm(c.model(), t, vocab, LearningRateSchedule.initial(t));
       // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
       new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, new RoundCollector()))
-          .fitPaths(TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()));
+          .fitPaths(TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()), TrainingMasters.loader(c.model(), t, 0));
       RoundCollector collector = new RoundCollector();
       SparkDl4jMultiLayer timed = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, collector));
       timed.setCollectTrainingStats(true);
@@ -179,7 +179,8 @@ public final class ScalingBench {
       long tokens = 0;
       long start = System.nanoTime();
       for (int r = 1; r <= options.rounds(); r++) {
-        timed.fitPaths(TrainingMasters.round(sc, files.subList(r * perRound, (r + 1) * perRound), n, t.averagingFrequency()));
+        timed.fitPaths(TrainingMasters.round(sc, files.subList(r * perRound, (r + 1) * perRound), n, t.averagingFrequency()),
+            TrainingMasters.loader(c.model(), t, r));
         RoundCollector.Tally tally = collector.drain();
         workers.add(tally.workers());
         tokens += tally.tokens();

@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adapts {@link AwdLstmCore} to DL4J: an output layer (it owns the loss) that is also recurrent
@@ -50,6 +51,8 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   private double lastLoss = Double.NaN;
   /** The summed NLL of that pass, without AR, TAR or weight decay; NaN when unknown. */
   private double lastNllSum = Double.NaN;
+  /** The labels that pass scored (the real steps of a padded window times the streams). */
+  private long lastTokens;
 
   public AwdLstmLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -78,6 +81,36 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     super.setInput(input, workspaceMgr);
     lastLoss = Double.NaN;
     lastNllSum = Double.NaN;
+  }
+
+  // --- padded windows -----------------------------------------------------------------------
+
+  /**
+   * The steps a mask keeps: variable-length BPTT (batch.VariableBptt) lays each window at the start
+   * of a fixed-length TBPTT slot, padded, with a mask of 1 on its steps. Any other mask (a hole, or
+   * streams of different lengths) is not a padded window and is refused rather than computed wrong.
+   */
+  static int keptSteps(INDArray mask, long steps) {
+    if (mask == null) return (int) steps;
+    int rows = (int) mask.size(0);
+    int kept = 0;
+    while (kept < steps && mask.getDouble(0, kept) != 0) kept++;
+    for (int b = 0; b < rows; b++) {
+      for (int t = 0; t < steps; t++) {
+        if ((mask.getDouble(b, t) != 0) != (t < kept)) {
+          throw new IllegalArgumentException("AWD-LSTM layer: a mask must keep the same first steps of every stream "
+              + "(a padded variable-length window); stream " + b + " differs at step " + t);
+        }
+      }
+    }
+    if (kept == 0) throw new IllegalArgumentException("AWD-LSTM layer: a mask keeps no step");
+    return kept;
+  }
+
+  /** {@code a} ({@code [B, 1, T]}) cut to the steps the mask keeps: padding is never computed or trained. */
+  private INDArray real(INDArray a) {
+    int kept = keptSteps(maskArray, a.size(2));
+    return kept == a.size(2) ? a : a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, kept));
   }
 
   // --- forward ------------------------------------------------------------------------------
@@ -221,16 +254,19 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     assertInputSet(true);
     if (labels == null) throw new IllegalStateException("AWD-LSTM layer: labels not set");
     Gradient gradient = new DefaultGradient(gradientsFlattened);
+    INDArray in = real(input);
+    INDArray y = real(labels);
     try (MemoryWorkspace ignored = workspace()) {
-      AwdLstmCore.Pass pass = run(input, previous, true, labels);
-      core().backward(params, pass, timeMajor(labels), gradientViews);
+      AwdLstmCore.Pass pass = run(in, previous, true, y);
+      core().backward(params, pass, timeMajor(y), gradientViews);
       // DL4J's updater divides every gradient by the minibatch size (layers return sums over
       // examples), so hand it B times the gradient of the per-token loss.
-      gradientsFlattened.muli(input.size(0));
+      gradientsFlattened.muli(in.size(0));
       // The next TBPTT window starts from here; no gradient flows back across the boundary.
       tbpttState = detached(pass.last());
       lastLoss = pass.loss();
       lastNllSum = pass.nllSum();
+      lastTokens = y.length();
     }
     for (Map.Entry<String, INDArray> e : gradientViews.entrySet()) gradient.gradientForVariable().put(e.getKey(), e.getValue());
     // Token ids have no gradient; there is no layer below this one.
@@ -265,10 +301,12 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   @Override
   public double computeScore(double fullNetRegScore, boolean training, LayerWorkspaceMgr workspaceMgr) {
     if (Double.isNaN(lastLoss)) {
+      INDArray y = real(labels);
       try (MemoryWorkspace ignored = workspace()) {
-        AwdLstmCore.Pass pass = run(input, previous, training, labels);
+        AwdLstmCore.Pass pass = run(real(input), previous, training, y);
         lastLoss = pass.loss();
         lastNllSum = pass.nllSum();
+        lastTokens = y.length();
       }
     }
     score = lastLoss + fullNetRegScore;
@@ -283,15 +321,21 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     return lastNllSum;
   }
 
+  /** How many labels {@link #trainingNllSum} sums over: a padded window's real steps times its streams. */
+  public long trainingTokens() {
+    return lastTokens;
+  }
+
   /** Mean NLL per example, {@code [B, 1]}, without dropout. */
   @Override
   public INDArray computeScoreForExamples(double fullNetRegScore, LayerWorkspaceMgr workspaceMgr) {
-    int batch = (int) input.size(0);
-    int steps = (int) input.size(2);
+    INDArray in = real(input);
+    int batch = (int) in.size(0);
+    int steps = (int) in.size(2);
     double[] perExample = new double[batch];
     try (MemoryWorkspace ignored = workspace()) {
-      AwdLstmCore.Pass pass = run(input, previous, false, labels);
-      int[] y = timeMajor(labels);
+      AwdLstmCore.Pass pass = run(in, previous, false, real(labels));
+      int[] y = timeMajor(real(labels));
       for (int i = 0; i < y.length; i++) perExample[i % batch] -= Math.log(pass.probabilities().getDouble(i, y[i])) / steps;
     }
     INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, batch, 1);

@@ -93,7 +93,8 @@ public final class LanguageModels {
   }
 
   /**
-   * The AWD-LSTM (one {@link AwdLstmLayer}), trained with truncated BPTT of {@code bptt} steps.
+   * The AWD-LSTM (one {@link AwdLstmLayer}), trained with truncated BPTT of {@code bptt} steps, or
+   * with {@code train.variableBptt} on windows padded to {@link TrainConfig#maxWindow()} steps.
    * Weight decay is L2 on every parameter, as torch's SGD weight_decay; gradient clipping is on the
    * L2 norm of the layer's gradient, which with one layer is the global norm (clip_grad_norm_).
    */
@@ -109,7 +110,7 @@ public final class LanguageModels {
         .list()
         .layer(new AwdLstmLayer(AwdLstmSpec.of(m, t, vocabSize)))
         .backpropType(BackpropType.TruncatedBPTT)
-        .tBPTTLength(t.bptt())
+        .tBPTTLength(t.maxWindow())
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -1,9 +1,11 @@
 package dev.awdlm.train;
 
+import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +23,17 @@ final class EpochFitter {
   private final RoundCollector collector;
   private final List<String> files;
   private final int workers;
+  private final ModelConfig m;
   private final TrainConfig t;
 
   EpochFitter(JavaSparkContext sc, SparkDl4jMultiLayer sparkNet, RoundCollector collector, List<String> files, int workers,
-      TrainConfig t) {
+      ModelConfig m, TrainConfig t) {
     this.sc = sc;
     this.sparkNet = sparkNet;
     this.collector = collector;
     this.files = files;
     this.workers = workers;
+    this.m = m;
     this.t = t;
   }
 
@@ -46,12 +50,14 @@ final class EpochFitter {
     int perRound = workers * t.averagingFrequency();
     int rounds = roundsPerEpoch();
     List<RoundMetrics> done = new ArrayList<>();
+    TrainingMasters.listen(sparkNet.getTrainingMaster(), collector, m, t, lr);
+    DataSetLoader loader = TrainingMasters.loader(m, t, epoch);
     long epochStart = System.nanoTime();
     for (int round = 1; round <= rounds; round++) {
       List<String> batch = order.subList((round - 1) * perRound, Math.min(order.size(), round * perRound));
       sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + round + "/" + rounds);
       long start = System.nanoTime();
-      sparkNet.fitPaths(TrainingMasters.round(sc, batch, workers, t.averagingFrequency()));
+      sparkNet.fitPaths(TrainingMasters.round(sc, batch, workers, t.averagingFrequency()), loader);
       RoundCollector.Tally tally = collector.drain();
       if (tally.tokens() == 0) throw new IllegalStateException("no worker reported what it trained in epoch " + epoch + " round " + round);
       RoundMetrics r = new RoundMetrics(epoch, round, tally.tokens(), tally.meanNll(), tally.workers(),

@@ -3,7 +3,6 @@ package dev.awdlm.train;
 import dev.awdlm.model.AwdLstmLayerImpl;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -29,11 +28,10 @@ public final class NllListener extends BaseTrainingListener implements RoutingIt
     MultiLayerNetwork net = (MultiLayerNetwork) model;
     INDArray labels = net.getLabels();
     long examples = labels.size(0);
-    Layer out = net.getOutputLayer();
-    double nll = out instanceof AwdLstmLayerImpl awd
-        ? awd.trainingNllSum()
-        : (net.score() - net.calcRegularizationScore(true)) * examples;
-    router.putUpdate(new WindowNll(workerId, nll, examples * labels.size(2)));
+    WindowNll window = net.getOutputLayer() instanceof AwdLstmLayerImpl awd
+        ? new WindowNll(workerId, awd.trainingNllSum(), awd.trainingTokens())
+        : new WindowNll(workerId, (net.score() - net.calcRegularizationScore(true)) * examples, examples * labels.size(2));
+    router.putUpdate(window);
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class Trainer {
     RoundCollector collector = new RoundCollector();
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, p.net, TrainingMasters.build(t, workers, collector));
     TrainOutputs.collectStats(sparkNet, t.collectStats());
-    EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, t);
+    EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, config.model(), t);
     Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
     DivergenceGuard guard = new DivergenceGuard(layout, conf, p.net, prepared.vocabSize());
 

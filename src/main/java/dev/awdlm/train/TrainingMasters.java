@@ -1,9 +1,15 @@
 package dev.awdlm.train;
 
+import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
@@ -40,6 +46,30 @@ public final class TrainingMasters {
         .build();
     master.setListeners(rounds, List.of(new NllListener()));
     return master;
+  }
+
+  /** Whether a run trains on variable-length windows: {@code train.variableBptt}, for the AWD-LSTM alone. */
+  public static boolean variableBptt(ModelConfig m, TrainConfig t) {
+    return t.variableBptt() && !ModelConfig.LSTM.equals(m.kind());
+  }
+
+  /**
+   * What a worker makes of an exported DataSet in {@code epoch}: the DataSet itself, or with
+   * variable-length BPTT that epoch's windows, each padded to the network's TBPTT length
+   * ({@link TrainConfig#maxWindow()}).
+   */
+  public static DataSetLoader loader(ModelConfig m, TrainConfig t, int epoch) {
+    return variableBptt(m, t) ? new VariableBpttLoader(t.seed(), epoch, t.bptt(), t.maxWindow()) : new SerializedDataSetLoader();
+  }
+
+  /**
+   * The workers' listeners for an epoch at learning rate {@code lr}: every window's NLL to
+   * {@code rounds} and, with variable-length BPTT, each window's rate scaled by its length.
+   */
+  public static void listen(TrainingMaster<?, ?> master, RoundCollector rounds, ModelConfig m, TrainConfig t, double lr) {
+    List<TrainingListener> listeners = new ArrayList<>(List.of(new NllListener()));
+    if (variableBptt(m, t)) listeners.add(new VariableBpttRate(lr, t.bptt()));
+    master.setListeners(rounds, listeners);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.awdlm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.batch.VariableBptt;
 import java.util.List;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 
@@ -50,6 +53,20 @@ class AwdLstmPaddedWindowTest {
     MultiLayerNetwork plain = net(6);
     plain.fit(shard); // two windows of 6, the state carried between them
     assertEquals(plain.params(), padded.params());
+    assertEquals(3 * 6, ((AwdLstmLayerImpl) padded.getLayer(0)).trainingTokens(), "the last window's real labels");
+  }
+
+  @Test
+  void aMaskThatIsNotAPaddedWindowIsRefused() {
+    INDArray hole = Nd4j.ones(DataType.FLOAT, 3, 10);
+    hole.putScalar(new long[] {1, 4}, 0.0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AwdLstmLayerImpl.keptSteps(hole, 10));
+    assertTrue(e.getMessage().contains("stream 1 differs at step 4"), e.getMessage());
+    INDArray prefix = Nd4j.zeros(DataType.FLOAT, 3, 10);
+    for (int b = 0; b < 3; b++) {
+      for (int t = 0; t < 6; t++) prefix.putScalar(new long[] {b, t}, 1.0);
+    }
+    assertEquals(6, AwdLstmLayerImpl.keptSteps(prefix, 10));
   }
 
   @Test
