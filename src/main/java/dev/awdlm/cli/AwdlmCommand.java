@@ -16,6 +16,7 @@ import picocli.CommandLine;
     subcommands = {
       PrepareCommand.class,
       TrainCommand.class,
+      FinetuneCommand.class,
       EvaluateCommand.class,
       ScoreCommand.class,
       GenerateCommand.class,

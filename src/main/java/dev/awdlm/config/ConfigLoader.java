@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** The sections that belong to awdlm; a file may hold other helper keys (e.g. for substitutions). */
-  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain", "score", "eval");
+  static final Set<String> SECTIONS = Set.of("data", "model", "train", "output", "retrain", "score", "eval", "finetune");
   /**
    * The sections of a run's configuration JSON and hash. {@code score} tunes how a finished model is
    * used, not the run, so it stays out: runs started before it existed keep their hash and resume.
@@ -160,10 +160,12 @@ public final class ConfigLoader {
             get(c, "eval.pointer.theta", c::getDouble), get(c, "eval.pointer.lambda", c::getDouble),
             get(c, "eval.pointer.thetaGrid", c::getDoubleList), get(c, "eval.pointer.lambdaGrid", c::getDoubleList)));
 
+    FinetuneConfig finetune = new FinetuneConfig(get(c, "finetune.epochs", c::getInt));
+
     Config own = ConfigFactory.empty();
     for (String section : RUN_SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
-    return new AwdlmConfig(data, model, train, output, retrain, score, eval, json, sha256(json));
+    return new AwdlmConfig(data, model, train, output, retrain, score, eval, finetune, json, sha256(json));
   }
 
   /** A path list may also be written as one string. */

@@ -63,6 +63,15 @@ public record TrainConfig(
     return variableBptt ? bptt + MAX_SEQ_LEN_DELTA : bptt;
   }
 
+  /**
+   * The same training for a finetune of at most {@code finetuneEpochs} epochs at a constant rate:
+   * awd-lstm-lm's {@code finetune.py} runs averaged SGD at {@code lr} with no decay schedule.
+   */
+  public TrainConfig forFinetune(int finetuneEpochs) {
+    return new TrainConfig(lr, clip, finetuneEpochs, batchSize, evalBatchSize, bptt, alpha, beta, wdecay, seed, optimizer, nonmono,
+        List.of(), workers, averagingFrequency, prefetch, repartition, collectStats, lrScaling, variableBptt);
+  }
+
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
 
   /** The optimisers awd-lstm-lm offers. */

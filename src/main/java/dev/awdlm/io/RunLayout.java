@@ -27,11 +27,33 @@ public final class RunLayout {
   private final Path outputDir;
   private final String runId;
   private final Path runDir;
+  /** Where training's outputs go: the run directory, or a finetune's own directory inside it. */
+  private final Path trainedDir;
 
   private RunLayout(Path outputDir, String runId, Path runDir) {
+    this(outputDir, runId, runDir, runDir);
+  }
+
+  private RunLayout(Path outputDir, String runId, Path runDir, Path trainedDir) {
     this.outputDir = outputDir;
     this.runId = runId;
     this.runDir = runDir;
+    this.trainedDir = trainedDir;
+  }
+
+  /**
+   * The run's finetune ({@code awdlm finetune}): the same prepared data, and its own checkpoints,
+   * model, {@code train.json} and report set under {@code <run>/finetune/}, so that the model it
+   * started from stays as it was.
+   */
+  public RunLayout finetune() {
+    if (!trainedDir.equals(runDir)) throw new IllegalStateException(runDir + ": a finetune's layout has no finetune");
+    return new RunLayout(outputDir, runId, runDir, new Path(runDir, "finetune"));
+  }
+
+  /** Whether this is a finetune's layout. */
+  public boolean isFinetune() {
+    return !trainedDir.equals(runDir);
   }
 
   /** Run {@code runId} under {@code output.dir}. */
@@ -120,7 +142,7 @@ public final class RunLayout {
   }
 
   public Path modelDir() {
-    return new Path(runDir, "model");
+    return new Path(trainedDir, "model");
   }
 
   /** The final trained model (ModelSerializer zip). */
@@ -131,20 +153,20 @@ public final class RunLayout {
   /** Per-epoch training metrics, written by train and read by the report. */
   /** Per-epoch checkpoints: {@code epoch-NNNN/} directories and {@code best/}. */
   public Path checkpoints() {
-    return new Path(runDir, "checkpoints");
+    return new Path(trainedDir, "checkpoints");
   }
 
   public Path trainMetrics() {
-    return new Path(runDir, "train.json");
+    return new Path(trainedDir, "train.json");
   }
 
   /** dl4j-spark's training statistics, written by train when {@code train.collectStats} is on. */
   public Path sparkStats() {
-    return new Path(runDir, "spark-stats.html");
+    return new Path(trainedDir, "spark-stats.html");
   }
 
   public Path reportDir() {
-    return new Path(runDir, "report");
+    return new Path(trainedDir, "report");
   }
 
   public Path report() {

@@ -7,6 +7,7 @@ import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.TrainConfig;
 import dev.awdlm.eval.DistributedEvaluator;
 import dev.awdlm.eval.Perplexity;
+import dev.awdlm.eval.SavedModel;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
@@ -39,13 +40,38 @@ public final class Trainer {
    *
    * @param warmStart parameters to start from instead of a random initialisation (a champion's,
    *     for retraining); null for random. A checkpoint, when resuming, takes precedence.
+   * @param finetune averaged SGD from the first round, stopping once validation has not improved
+   *     for {@code train.nonmono} epochs ({@link #finetune})
    */
-  public record Start(boolean resume, boolean force, INDArray warmStart) {
+  public record Start(boolean resume, boolean force, INDArray warmStart, boolean finetune) {
     public static final Start FRESH = new Start(false, false, null);
 
     public Start(boolean resume, boolean force) {
       this(resume, force, null);
     }
+
+    public Start(boolean resume, boolean force, INDArray warmStart) {
+      this(resume, force, warmStart, false);
+    }
+  }
+
+  /**
+   * awd-lstm-lm's {@code finetune.py} on a trained run: from the run's saved (best-validation)
+   * model, averaged SGD at {@code train.lr} from the first round, at most {@code finetune.epochs}
+   * epochs, stopping once validation has not improved for {@code train.nonmono} epochs, keeping
+   * the best epoch. Everything it writes is under {@link RunLayout#finetune()}; with
+   * {@code resume} it continues from its own last checkpoint.
+   */
+  public static TrainResult finetune(AwdlmConfig config, JavaSparkContext sc, RunLayout run, PrepareStats prepared, boolean resume,
+      boolean force) {
+    Configuration conf = sc.hadoopConfiguration();
+    if (!HadoopFs.exists(run.model(), conf)) {
+      throw new ConfigError("--run-id", run.runId(), "is not trained (" + run.model() + " is missing); train it before a finetune");
+    }
+    INDArray trained = SavedModel.loadNetwork("--run-id", run.model(), conf).params();
+    AwdlmConfig finetuning = new AwdlmConfig(config.data(), config.model(), config.train().forFinetune(config.finetune().epochs()),
+        config.output(), config.retrain(), config.score(), config.eval(), config.finetune(), config.json(), config.hash());
+    return train(finetuning, sc, run.finetune(), prepared, new Start(resume, force, trained, true));
   }
 
   public static TrainResult train(AwdlmConfig config, JavaSparkContext sc, RunLayout layout, PrepareStats prepared) {
@@ -75,6 +101,7 @@ public final class Trainer {
     EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, config.model(), t);
     Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
     DivergenceGuard guard = new DivergenceGuard(layout, conf, p.net, prepared.vocabSize());
+    if (start.finetune()) p.asgd.trigger(1); // restored from the checkpoint when resuming: already active then
 
     long runStart = System.nanoTime();
     int epoch = p.epochsDone + 1;
@@ -97,8 +124,8 @@ public final class Trainer {
         continue;
       }
       EpochMetrics m = EpochMetrics.of(epoch, lr, fit.rounds(), valPpl, seconds, p.asgd.average() != null, p.rollbacks);
-      finishEpoch(config, layout, conf, sc, net, p, m);
       logEpoch(t, m, (System.nanoTime() - runStart) / 1e9 / (epoch - p.firstEpochThisRun + 1));
+      if (finishEpoch(config, layout, conf, sc, net, p, m, start.finetune())) break;
       epoch++;
     }
     sc.setJobDescription(null);
@@ -107,10 +134,17 @@ public final class Trainer {
     return outputs.save(p.evaluated(sparkNet.getNetwork()), p, workers, prepared.splits().get("train").predictedTokens());
   }
 
-  /** Records a validated epoch: NT-ASGD's trigger, the checkpoint, and the best model so far. */
-  private static void finishEpoch(AwdlmConfig config, RunLayout layout, Configuration conf, JavaSparkContext sc,
-      MultiLayerNetwork net, Progress p, EpochMetrics m) {
+  /**
+   * Records a validated epoch: NT-ASGD's trigger, the checkpoint, and the best model so far.
+   *
+   * @return whether a finetune stops here: finetune.py's rule is NT-ASGD's trigger, a validation
+   *     figure worse than the best one from before the last {@code nonmono} epochs
+   */
+  private static boolean finishEpoch(AwdlmConfig config, RunLayout layout, Configuration conf, JavaSparkContext sc,
+      MultiLayerNetwork net, Progress p, EpochMetrics m, boolean finetune) {
     TrainConfig t = config.train();
+    boolean stalled = finetune && NtAsgd.shouldTrigger(p.valHistory, m.valPpl(), t.nonmono());
+    if (stalled) LOG.info("finetune: validation has not improved for {} epochs; stopping after epoch {}", t.nonmono(), m.epoch());
     p.epochs.add(m);
     // awd-lstm-lm switches SGD to averaged SGD when validation stops improving
     if (t.optimizer() == TrainConfig.Optimizer.SGD && !p.asgd.active()
@@ -127,6 +161,7 @@ public final class Trainer {
       p.bestEpoch = m.epoch();
       Checkpoints.writeBest(layout, p.state(m.epoch(), config.hash()), p.evaluated(net), conf);
     }
+    return stalled;
   }
 
   /** @param secondsPerEpoch wall time per epoch this train has run so far, for the ETA */

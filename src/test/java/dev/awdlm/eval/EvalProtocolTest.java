@@ -95,7 +95,7 @@ class EvalProtocolTest {
     List<Double> thetas = List.of(0.1, 1.0);
     List<Double> lambdas = List.of(0.05, 0.3);
     AwdlmConfig tuning = new AwdlmConfig(c.data(), c.model(), c.train(), c.output(), c.retrain(), c.score(),
-        new EvalConfig(1, 0, new EvalConfig.Pointer(false, 30, 1.0, 0.1, thetas, lambdas)), c.json(), c.hash());
+        new EvalConfig(1, 0, new EvalConfig.Pointer(false, 30, 1.0, 0.1, thetas, lambdas)), c.finetune(), c.json(), c.hash());
     RunReport report = Pipeline.evaluateAndReport(tuning, RunLayout.of(c.output(), "tiny"), sc, RunEvaluation.Pointer.TUNED);
 
     // The same grid over the validation split in this process: the report's pair is its best.

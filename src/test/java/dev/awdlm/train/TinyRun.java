@@ -19,6 +19,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -66,10 +67,38 @@ final class TinyRun {
     }
   }
 
-  /** {@code net} fitted on one JVM, DataSet by DataSet, in the order the trainer visits them in {@code epoch}. */
+  /**
+   * {@code net} fitted on one JVM, DataSet by DataSet, in the order the trainer visits them in
+   * {@code epoch}, loaded and listened to as a worker does (variable-length windows and their rates
+   * when the config has them), at the config's first learning rate.
+   */
   MultiLayerNetwork fitAlone(MultiLayerNetwork net, AwdlmConfig config, int epoch, Configuration conf) {
-    for (String f : Trainer.shuffled(trainFiles(conf), config.train().seed() + epoch)) net.fit(load(f, conf));
+    if (TrainingMasters.variableBptt(config.model(), config.train())) {
+      net.setListeners(new VariableBpttRate(config.train().lr(), config.train().bptt()));
+    }
+    var loader = TrainingMasters.loader(config.model(), config.train(), epoch);
+    try {
+      for (String f : Trainer.shuffled(trainFiles(conf), config.train().seed() + epoch)) net.fit(loader.load(source(f, conf)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return net;
+  }
+
+  /** A DataSet file as dl4j-spark's workers see it: its path as given, its bytes through Hadoop. */
+  private static Source source(String path, Configuration conf) {
+    return new Source() {
+      @Override
+      public InputStream getInputStream() throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        return HadoopFs.fs(p, conf).open(p);
+      }
+
+      @Override
+      public String getPath() {
+        return path;
+      }
+    };
   }
 
   static void assertClose(INDArray expected, INDArray actual, String what) {
