@@ -109,7 +109,7 @@ class DocsTest {
         "README.md:10: 'awdlm retrain' has no option --rebuild-vocabs",
         "README.md:11: jobs/nosuch: no such script",
         "README.md:4: 'awdlm trian' is no awdlm command; awdlm has "
-            + "[prepare, train, evaluate, score, generate, pipeline, bench, notebooks, retrain, help]"), commands);
+            + "[prepare, train, finetune, evaluate, score, generate, pipeline, bench, notebooks, retrain, help]"), commands);
   }
 
   @Test
