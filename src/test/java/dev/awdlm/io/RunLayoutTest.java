@@ -1,6 +1,7 @@
 package dev.awdlm.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,33 @@ class RunLayoutTest {
     ConfigError e = assertThrows(ConfigError.class, () -> RunLayout.of(OUT, id));
     assertEquals("--run-id", e.key());
     assertTrue(e.getMessage().contains("'" + id + "'") && e.getMessage().contains("reserved"), e.getMessage());
+  }
+
+  @Test
+  void eachStagingOfAStageIsItsOwnHiddenDirectoryThatTheGlobFinds() throws Exception {
+    RunLayout run = RunLayout.of(OUT, "r1");
+    Path a = run.staging("prepare").runDir();
+    Path b = run.staging("prepare").runDir();
+    assertNotEquals(a, b, "two attempts never write into one directory");
+    assertEquals(OUT, a.getParent());
+    assertTrue(a.getName().startsWith("."), "hidden from readers: " + a);
+    org.apache.hadoop.fs.GlobPattern glob = new org.apache.hadoop.fs.GlobPattern(run.stagingGlob("prepare").getName());
+    assertTrue(glob.matches(a.getName()) && glob.matches(b.getName()), "cleanup finds every attempt");
+    assertTrue(!glob.matches(run.staging("train").runDir().getName()), "and only this stage's");
+  }
+
+  @Test
+  void aFinetuneHasItsOwnOutputsOverTheRunsPreparedData() {
+    RunLayout run = RunLayout.of(OUT, "r1");
+    RunLayout tuned = run.finetune();
+    assertEquals(run.batches("train"), tuned.batches("train"));
+    assertEquals(run.vocab(), tuned.vocab());
+    assertEquals(run.prepareStats(), tuned.prepareStats());
+    Path own = new Path(run.runDir(), "finetune");
+    for (Path p : new Path[] {tuned.model(), tuned.checkpoints(), tuned.trainMetrics(), tuned.report()}) {
+      assertTrue(p.toString().startsWith(own + "/"), p + " under " + own);
+    }
+    assertThrows(IllegalStateException.class, tuned::finetune);
   }
 
   @Test
