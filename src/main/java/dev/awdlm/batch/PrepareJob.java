@@ -114,7 +114,7 @@ public final class PrepareJob {
           String.format("%.1f", stageSeconds.get(split)));
     }
     sc.setJobDescription(null);
-    PrepareStats stats = new PrepareStats(config.data().tokenizer(), splits, vocab.size(), stageSeconds);
+    PrepareStats stats = new PrepareStats(config.data().tokenizer().configValue(), splits, vocab.size(), stageSeconds);
     HadoopFs.writeAtomically(out.prepareStats(), conf, Json.pretty(stats));
     return stats;
   }

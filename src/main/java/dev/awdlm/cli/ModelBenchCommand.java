@@ -63,10 +63,10 @@ final class ModelBenchCommand implements Callable<Integer> {
       if (!size.equals("small") && !size.equals("full")) throw new dev.awdlm.config.ConfigError("--sizes", size, "must be small or full");
     }
     if (sizes.contains("small")) {
-      ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
+      ModelConfig small = new ModelConfig(200, 400, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.Kind.AWD_LSTM);
       TrainConfig smallTrain = train(config.train(), 35);
       double smallTps = measure("small", small, smallTrain, ceiling, result);
-      ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false, ModelConfig.LSTM);
+      ModelConfig stockSmall = new ModelConfig(200, 400, 3, 0, 0, 0, 0, 0, false, ModelConfig.Kind.LSTM);
       MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, smallTrain, VOCAB);
       double stockTps = ModelBench.trainingSpeed(stock, VOCAB, BATCH, 35, 2, seconds, 1).tokensPerSecond();
       System.out.printf("stock DL4J LSTM (200/400, 3 layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
@@ -74,7 +74,7 @@ final class ModelBenchCommand implements Callable<Integer> {
       result.put("stock_small_tokens_per_s", stockTps).put("small_vs_stock", smallTps / stockTps);
     }
     if (sizes.contains("full")) {
-      ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
+      ModelConfig full = new ModelConfig(400, 1150, 3, 0.4, 0.3, 0.65, 0.1, 0.5, true, ModelConfig.Kind.AWD_LSTM);
       measure("full", full, train(config.train(), 70), ceiling, result);
     }
     result.publish(config.output().root(), SparkSessions.hadoopConfiguration(), System.out);
@@ -107,6 +107,6 @@ final class ModelBenchCommand implements Callable<Integer> {
   /** awd-lstm-lm's PTB training settings (SGD, AR/TAR on) at the given BPTT length. */
   private static TrainConfig train(TrainConfig base, int bptt) {
     return new TrainConfig(30, 0.25, 1, BATCH, 10, bptt, 2, 1, 1.2e-6, base.seed(), TrainConfig.Optimizer.SGD,
-        5, java.util.List.of(), 1, 1, 0, "never", false, TrainConfig.LrScaling.NONE);
+        5, java.util.List.of(), 1, 1, 0, TrainConfig.Repartition.NEVER, false, TrainConfig.LrScaling.NONE);
   }
 }

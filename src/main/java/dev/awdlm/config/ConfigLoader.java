@@ -128,16 +128,16 @@ public final class ConfigLoader {
   private static AwdlmConfig build(Config c) {
     DataConfig data = new DataConfig(
         strings(c, "data.train"), strings(c, "data.valid"), strings(c, "data.test"),
-        get(c, "data.tokenizer", c::getString), get(c, "data.vocabSize", c::getInt),
+        choice(c, "data.tokenizer", DataConfig.TokenizerKind.class), get(c, "data.vocabSize", c::getInt),
         get(c, "data.minCount", c::getInt), get(c, "data.windowsPerShard", c::getInt),
         get(c, "data.lowercase", c::getBoolean), get(c, "data.replaceNumbers", c::getBoolean),
-        get(c, "data.eos", c::getString), get(c, "data.partitions", c::getInt));
+        choice(c, "data.eos", DataConfig.EosMode.class), get(c, "data.partitions", c::getInt));
     ModelConfig model = new ModelConfig(
         get(c, "model.emsize", c::getInt), get(c, "model.nhid", c::getInt), get(c, "model.nlayers", c::getInt),
         get(c, "model.dropout", c::getDouble), get(c, "model.dropouth", c::getDouble),
         get(c, "model.dropouti", c::getDouble), get(c, "model.dropoute", c::getDouble),
         get(c, "model.wdrop", c::getDouble), get(c, "model.tied", c::getBoolean),
-        get(c, "model.kind", c::getString));
+        choice(c, "model.kind", ModelConfig.Kind.class));
     TrainConfig train = new TrainConfig(
         get(c, "train.lr", c::getDouble), get(c, "train.clip", c::getDouble), get(c, "train.epochs", c::getInt),
         get(c, "train.batchSize", c::getInt), get(c, "train.evalBatchSize", c::getInt),
@@ -146,7 +146,7 @@ public final class ConfigLoader {
         TrainConfig.Optimizer.parse(get(c, "train.optimizer", c::getString)),
         get(c, "train.nonmono", c::getInt), get(c, "train.when", c::getIntList),
         get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt),
-        get(c, "train.prefetch", c::getInt), get(c, "train.repartition", c::getString),
+        get(c, "train.prefetch", c::getInt), choice(c, "train.repartition", TrainConfig.Repartition.class),
         get(c, "train.collectStats", c::getBoolean), TrainConfig.LrScaling.parse(get(c, "train.lrScaling", c::getString)));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
     RetrainConfig retrain = new RetrainConfig(get(c, "retrain.epochs", c::getInt),
@@ -158,6 +158,10 @@ public final class ConfigLoader {
     for (String section : RUN_SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
     return new AwdlmConfig(data, model, train, output, retrain, score, json, sha256(json));
+  }
+
+  private static <E extends Enum<E> & ConfigEnum> E choice(Config c, String key, Class<E> type) {
+    return ConfigEnum.parse(key, get(c, key, c::getString), type);
   }
 
   /** A path list may also be written as one string. */

@@ -33,7 +33,10 @@ public final class LanguageModels {
 
   /** The network {@code model.kind} names. */
   public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize) {
-    return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize) : awdLstm(m, t, vocabSize);
+    return switch (m.kind()) {
+      case LSTM -> stockLstm(m, t, vocabSize);
+      case AWD_LSTM -> awdLstm(m, t, vocabSize);
+    };
   }
 
   /**

@@ -60,11 +60,11 @@ public final class TrainingMasters {
     return sc.parallelize(paths, workers);
   }
 
-  static Repartition repartition(String setting) {
+  static Repartition repartition(TrainConfig.Repartition setting) {
     return switch (setting) {
-      case "always" -> Repartition.Always;
-      case "never" -> Repartition.Never;
-      default -> Repartition.NumPartitionsWorkersDiffers;
+      case ALWAYS -> Repartition.Always;
+      case NEVER -> Repartition.Never;
+      case AUTO -> Repartition.NumPartitionsWorkersDiffers;
     };
   }
 }
