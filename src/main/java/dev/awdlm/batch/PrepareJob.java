@@ -7,6 +7,7 @@ import dev.awdlm.corpus.Tokenizer;
 import dev.awdlm.corpus.Utf8;
 import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunClaim;
@@ -237,7 +238,7 @@ public final class PrepareJob {
 
   private static long fileSize(Path f, Configuration conf) {
     try {
-      return HadoopFs.fs(f, conf).getFileStatus(f).getLen();
+      return HadoopFiles.length(f, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stat " + f, e);
     }

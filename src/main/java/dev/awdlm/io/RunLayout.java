@@ -9,15 +9,35 @@ import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where each artifact of a run lives, under {@code <output.dir>/<runId>/}. The one place that
- * knows the names, so commands and tests agree.
+ * Where each artifact of a run lives, under {@code <output.dir>/<runId>/}, and what else awdlm
+ * writes directly under {@code output.dir}. The one place that knows these names, so commands and
+ * tests agree ({@link RegistryLayout} knows a registry's).
+ *
+ * <pre>
+ * output.dir/
+ *   latest, index.json        the run whose report finished last; every run with a complete report
+ *   bench/NAME.json           benchmark results
+ *   ablation-data-STAMP/      the ablation notebook's train sample
+ *   RUN_ID/
+ *     vocab.tsv, prepare.json, batches/SPLIT/, checkpoints/, train.json
+ *     model/                  model.zip, vocab.tsv, model.json (a saved model)
+ *     report/                 report.json, epochs.csv, report.html, _SUCCESS (last)
+ * </pre>
  */
 public final class RunLayout {
   /** Written directly under the output directory, so no run directory may take these names. */
-  public static final String LATEST = "latest";
-  public static final String INDEX = "index.json";
-  public static final String BENCH = "bench";
+  private static final String LATEST = "latest";
+  private static final String INDEX = "index.json";
+  private static final String BENCH = "bench";
   private static final Set<String> RESERVED = Set.of(LATEST, INDEX, BENCH);
+  /** The three files of a saved model's directory (a run's {@code model/}, or one copied anywhere). */
+  public static final String MODEL_FILE = "model.zip";
+  public static final String VOCAB_FILE = "vocab.tsv";
+  public static final String MODEL_META_FILE = "model.json";
+  /** A run's saved model directory. */
+  public static final String MODEL_DIR = "model";
+  /** A report set's completion marker, written last. */
+  private static final String SUCCESS = "_SUCCESS";
   /**
    * The longest run id. HDFS (and most local filesystems) allow 255 bytes per path component, and
    * the hidden names next to a run directory add up to 22 characters to its id.
@@ -56,6 +76,14 @@ public final class RunLayout {
     return new RunLayout(outputDir, runId, new Path(outputDir, runId));
   }
 
+  /**
+   * The layout of a directory found by listing an output directory. Its name is not checked as a
+   * run id: it is only read, and a directory that holds no run simply has none of the files.
+   */
+  public static RunLayout listed(Path runDir) {
+    return new RunLayout(runDir.getParent(), runDir.getName(), runDir);
+  }
+
   /** The id of the run whose report finished last. */
   public Path latest() {
     return new Path(outputDir, LATEST);
@@ -69,6 +97,16 @@ public final class RunLayout {
   /** Benchmark results, {@code <name>.json}. */
   public static Path benchDir(Path outputDir) {
     return new Path(outputDir, BENCH);
+  }
+
+  /** A new hidden directory under {@code outputDir} where {@code evaluate --model} stages the encoded text. */
+  public static Path evaluateScratch(Path outputDir) {
+    return new Path(outputDir, ".evaluate-" + UUID.randomUUID() + ".tmp");
+  }
+
+  /** The train sample the ablation notebook's runs of {@code stamp} share. */
+  public static Path ablationTrain(Path outputDir, String stamp) {
+    return new Path(new Path(outputDir, "ablation-data-" + stamp), "train.txt");
   }
 
   /**
@@ -107,7 +145,7 @@ public final class RunLayout {
   }
 
   public Path vocab() {
-    return new Path(runDir, "vocab.tsv");
+    return new Path(runDir, VOCAB_FILE);
   }
 
   /** Written last by prepare: its presence means the prepared data is complete. */
@@ -120,20 +158,20 @@ public final class RunLayout {
   }
 
   public Path modelDir() {
-    return new Path(runDir, "model");
+    return new Path(runDir, MODEL_DIR);
   }
 
   /** The final trained model (ModelSerializer zip). */
   public Path model() {
-    return new Path(modelDir(), "model.zip");
+    return new Path(modelDir(), MODEL_FILE);
   }
 
-  /** Per-epoch training metrics, written by train and read by the report. */
   /** Per-epoch checkpoints: {@code epoch-NNNN/} directories and {@code best/}. */
   public Path checkpoints() {
     return new Path(runDir, "checkpoints");
   }
 
+  /** Per-epoch training metrics, written by train and read by the report. */
   public Path trainMetrics() {
     return new Path(runDir, "train.json");
   }
@@ -144,5 +182,18 @@ public final class RunLayout {
 
   public Path report() {
     return new Path(reportDir(), "report.json");
+  }
+
+  public Path epochsCsv() {
+    return new Path(reportDir(), "epochs.csv");
+  }
+
+  public Path reportHtml() {
+    return new Path(reportDir(), "report.html");
+  }
+
+  /** Written after the rest of the report set: its presence means the report is complete. */
+  public Path reportSuccess() {
+    return new Path(reportDir(), SUCCESS);
   }
 }

@@ -62,8 +62,8 @@ public final class Retrain {
       Supplier<JavaSparkContext> spark, String owner) {
     AwdlmConfig base = ConfigLoader.load(configFile, overrides);
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
-    RunLayout layout = registry.run(req.runId());
-    try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
+    RunLayout layout = registry.layout().run(req.runId());
+    try (Lease lease = Lease.acquire(registry.layout().lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
       Optional<Outcome> earlier = finishEarlierRun(registry, req, lease);
       if (earlier.isPresent()) return earlier.get();
       Optional<String> championId = registry.championId();
@@ -82,7 +82,7 @@ public final class Retrain {
       // Qualified, so the config (and its hash, which a resume checks) is the same however --data was written.
       Path snapshot = HadoopFs.qualify(HadoopFs.location("--data", req.data()), conf);
       for (String split : PrepareJob.SPLITS) all.add("data." + split + "=" + new Path(snapshot, split + ".txt"));
-      all.add("output.dir=" + registry.runs());
+      all.add("output.dir=" + registry.layout().runs());
       if (warm) all.add("train.epochs=" + base.retrain().epochs());
       AwdlmConfig config = ConfigLoader.load(configFile, all);
       for (String split : PrepareJob.SPLITS) HadoopFs.expandInputs("--data", config.data().paths(split), conf);
@@ -97,7 +97,7 @@ public final class Retrain {
           warm ? champion.get().net().params() : null);
       RunReport report = diverged.isPresent() ? null : Pipeline.evaluateAndReport(config, layout, sc);
 
-      Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
+      Double championPpl = champion.map(c -> championPerplexity(c, warm, config, registry, req.runId(), prepared, sc)).orElse(null);
       double challengerPpl = report != null ? report.validPpl() : diverged.get().valPpl();
       Double improvement = championPpl == null ? null : (championPpl - challengerPpl) / championPpl;
       // A challenger whose training diverged has no model: rejected, with or without a champion.
@@ -108,7 +108,7 @@ public final class Retrain {
           prepared.splits().get("train").oovRate(), report == null ? Double.NaN : report.testPpl(),
           report == null ? null : layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
-      HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
+      HadoopFs.writeAtomically(registry.layout().decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
     }
   }
@@ -123,7 +123,7 @@ public final class Retrain {
     Optional<Decision> decided = registry.decided(req.runId());
     if (decided.isEmpty()) return Optional.empty();
     Decision d = decided.get();
-    if (HadoopFs.exists(registry.done(req.runId()), registry.conf())) {
+    if (HadoopFs.exists(registry.layout().done(req.runId()), registry.conf())) {
       LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
       return Optional.of(new Outcome(d, true));
     }
@@ -159,21 +159,21 @@ public final class Retrain {
     LOG.warn("retrain: {} was decided against champion {}, but {} has been promoted since; recording it as superseded",
         d.runId(), d.championBefore(), now.get());
     Decision superseded = d.superseded();
-    HadoopFs.writeAtomically(registry.decisionFile(d.runId()), registry.conf(), Json.pretty(superseded));
+    HadoopFs.writeAtomically(registry.layout().decisionFile(d.runId()), registry.conf(), Json.pretty(superseded));
     return superseded;
   }
 
   /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
-  private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, RunLayout layout,
-      PrepareStats prepared, JavaSparkContext sc) {
+  private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, Registry registry,
+      String runId, PrepareStats prepared, JavaSparkContext sc) {
     Configuration conf = sc.hadoopConfiguration();
     List<Path> files;
     int streams;
     if (sameVocabulary) {
-      files = HadoopFs.listFiles(layout.batches("valid"), StreamExporter.SUFFIX, conf);
+      files = HadoopFs.listFiles(registry.layout().run(runId).batches("valid"), StreamExporter.SUFFIX, conf);
       streams = prepared.splits().get("valid").streams();
     } else {
-      Path dir = new Path(layout.runDir(), "champion-valid");
+      Path dir = registry.layout().championValid(runId);
       HadoopFs.deleteRecursively(dir, conf);
       streams = config.train().evalBatchSize();
       PrepareJob.exportEval(champion.config(), champion.vocab(), "--data", config.data().valid(), streams, dir, sc);
@@ -206,7 +206,7 @@ public final class Retrain {
           String.format("%.2f", d.challengerValPpl()), String.format("%.2f", d.championValPpl()), 100 * d.minImprovement());
     }
     registry.appendHistory(d);
-    HadoopFs.writeAtomically(registry.done(d.runId()), registry.conf(), "");
+    HadoopFs.writeAtomically(registry.layout().done(d.runId()), registry.conf(), "");
     return d;
   }
 }

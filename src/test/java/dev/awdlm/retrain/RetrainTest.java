@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.RegistryLayout;
 import dev.awdlm.io.Json;
 import dev.awdlm.testing.TestFiles;
 import java.io.IOException;
@@ -78,9 +79,9 @@ class RetrainTest {
   /** r1 is the champion, and r2 decided to replace it but crashed before changing the registry. */
   private Registry decidedButNotRecorded(String uri) {
     Registry reg = registry(uri);
-    HadoopFs.writeAtomically(reg.championPointer(), conf, "r1\n");
-    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n");
-    HadoopFs.writeAtomically(new org.apache.hadoop.fs.Path(reg.run("r2").runDir(), "decision.json"), conf,
+    HadoopFs.writeAtomically(reg.layout().championPointer(), conf, "r1\n");
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n");
+    HadoopFs.writeAtomically(new org.apache.hadoop.fs.Path(reg.layout().run("r2").runDir(), "decision.json"), conf,
         Json.pretty(RegistryTest.decision("r2", "promoted", "r1")));
     return reg;
   }
@@ -88,7 +89,7 @@ class RetrainTest {
   private void assertCompleted(Registry reg) {
     assertEquals("r2", reg.championId().orElseThrow());
     assertEquals(List.of("r1", "r2"), reg.history().stream().map(Decision::runId).toList());
-    assertTrue(HadoopFs.exists(reg.done("r2"), conf));
+    assertTrue(HadoopFs.exists(reg.layout().done("r2"), conf));
   }
 
   @Test
@@ -97,25 +98,25 @@ class RetrainTest {
     Registry reg = registry(uri);
     String second = Json.line(RegistryTest.decision("r2", "rejected", "r1"));
     String damaged = Json.line(RegistryTest.decision("r1", "first", null)) + "\n" + second.substring(0, 40);
-    HadoopFs.writeAtomically(reg.historyFile(), conf, damaged);
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, damaged);
     ConfigError e = assertThrows(ConfigError.class, () -> retrain(uri, "r3"));
-    assertTrue(e.getMessage().contains(reg.historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
-    assertEquals(damaged, HadoopFs.readUtf8(reg.historyFile(), conf));
-    assertFalse(HadoopFs.exists(reg.run("r3").runDir(), conf), "no run started");
+    assertTrue(e.getMessage().contains(reg.layout().historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+    assertEquals(damaged, HadoopFs.readUtf8(reg.layout().historyFile(), conf));
+    assertFalse(HadoopFs.exists(reg.layout().run("r3").runDir(), conf), "no run started");
   }
 
   @Test
   void aDamagedHistoryFoundWhenCompletingADecidedRunMovesNothingAndARerunCompletesItOnceRepaired() {
     String uri = tmp.resolve("registry").toUri().toString();
     Registry reg = decidedButNotRecorded(uri);
-    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
-    HadoopFs.writeAtomically(reg.historyFile(), conf, history + "{\"run_id\" : \"r0\", \"deci");
+    String history = HadoopFs.readUtf8(reg.layout().historyFile(), conf);
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, history + "{\"run_id\" : \"r0\", \"deci");
     ConfigError e = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
-    assertTrue(e.getMessage().contains(reg.historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+    assertTrue(e.getMessage().contains(reg.layout().historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
     assertEquals("r1", reg.championId().orElseThrow(), "the pointer did not move");
-    assertFalse(HadoopFs.exists(reg.done("r2"), conf));
+    assertFalse(HadoopFs.exists(reg.layout().done("r2"), conf));
 
-    HadoopFs.writeAtomically(reg.historyFile(), conf, history); // the operator removes the damaged line
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, history); // the operator removes the damaged line
     assertFalse(retrain(uri, "r2").alreadyFinished());
     assertCompleted(reg);
     assertTrue(retrain(uri, "r2").alreadyFinished());
@@ -125,12 +126,12 @@ class RetrainTest {
   void aDamagedDecisionIsAConfigErrorNamingIt() {
     String uri = tmp.resolve("registry").toUri().toString();
     Registry reg = decidedButNotRecorded(uri);
-    org.apache.hadoop.fs.Path decision = new org.apache.hadoop.fs.Path(reg.run("r2").runDir(), "decision.json");
+    org.apache.hadoop.fs.Path decision = new org.apache.hadoop.fs.Path(reg.layout().run("r2").runDir(), "decision.json");
     HadoopFs.writeAtomically(decision, conf, "{\"run_id\" : \"r2\", \"deci");
     ConfigError decided = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
     assertTrue(decided.getMessage().contains(decision.toString()), decided.getMessage());
 
-    HadoopFs.writeAtomically(reg.done("r2"), conf, "");
+    HadoopFs.writeAtomically(reg.layout().done("r2"), conf, "");
     ConfigError finished = assertThrows(ConfigError.class, () -> retrain(uri, "r2"));
     assertTrue(finished.getMessage().contains(decision.toString()), finished.getMessage());
     assertEquals("r1", reg.championId().orElseThrow());
@@ -138,14 +139,14 @@ class RetrainTest {
 
   /** Every step after the decision fails once in turn; the rerun completes the registry, with one line for the run. */
   @ParameterizedTest
-  @ValueSource(strings = {"champion", "history.jsonl", Registry.DONE})
+  @ValueSource(strings = {"champion", "history.jsonl", RegistryLayout.DONE})
   void aRetrainThatFailsWhilePublishingIsCompletedByARerun(String failingStep) {
     String uri = "faulty:" + tmp.resolve("registry").toAbsolutePath();
     Registry reg = decidedButNotRecorded(uri);
     FaultyFileSystem.failRenameOnto = failingStep;
     RuntimeException e = assertThrows(RuntimeException.class, () -> retrain(uri, "r2"));
     assertTrue(String.valueOf(e.getMessage()).contains(failingStep), String.valueOf(e));
-    assertFalse(HadoopFs.exists(reg.done("r2"), conf));
+    assertFalse(HadoopFs.exists(reg.layout().done("r2"), conf));
 
     FaultyFileSystem.failRenameOnto = null;
     assertFalse(retrain(uri, "r2").alreadyFinished());
@@ -157,8 +158,8 @@ class RetrainTest {
     // r2 decided to replace r1 and crashed; meanwhile r3 was compared with r1 and promoted.
     String uri = tmp.resolve("registry").toUri().toString();
     Registry reg = decidedButNotRecorded(uri);
-    HadoopFs.writeAtomically(reg.championPointer(), conf, "r3\n");
-    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n"
+    HadoopFs.writeAtomically(reg.layout().championPointer(), conf, "r3\n");
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, Json.line(RegistryTest.decision("r1", "first", null)) + "\n"
         + Json.line(RegistryTest.decision("r3", "promoted", "r1")) + "\n");
     retrain(uri, "r2");
     assertEquals("r3", reg.championId().orElseThrow(), "r2 beat r1, not the champion it would replace");
@@ -167,7 +168,7 @@ class RetrainTest {
     assertEquals("superseded", r2.decision());
     assertFalse(r2.promoted());
     assertEquals(r2, reg.decided("r2").orElseThrow(), "decision.json says the same");
-    assertTrue(HadoopFs.exists(reg.done("r2"), conf));
+    assertTrue(HadoopFs.exists(reg.layout().done("r2"), conf));
   }
 
   @Test
@@ -176,8 +177,8 @@ class RetrainTest {
     // to one that was killed: the rerun clears it before it starts Spark.
     String uri = tmp.resolve("registry").toUri().toString();
     Registry reg = registry(uri);
-    HadoopFs.writeAtomically(reg.run("r1").claim(), conf, "{\"owner\" : \"killed\"}");
+    HadoopFs.writeAtomically(reg.layout().run("r1").claim(), conf, "{\"owner\" : \"killed\"}");
     assertThrows(AssertionError.class, () -> retrain(uri, "r1"), "went on to start Spark");
-    assertFalse(HadoopFs.exists(reg.run("r1").claim(), conf));
+    assertFalse(HadoopFs.exists(reg.layout().run("r1").claim(), conf));
   }
 }
