@@ -38,6 +38,11 @@ public final class ConfigLoader {
    * @param overrides {@code KEY=VALUE} strings; the value is typed by the key's type in reference.conf
    */
   public static AwdlmConfig load(File file, List<String> overrides) {
+    return parse(file, overrides).build();
+  }
+
+  /** Reads {@code file} and {@code overrides} once, for a caller that adds overrides later ({@link Parsed#with}). */
+  public static Parsed parse(File file, List<String> overrides) {
     Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
     Config user = ConfigFactory.empty();
     if (file != null) {
@@ -49,13 +54,37 @@ public final class ConfigLoader {
       }
       rejectUnknownKeys(user, reference, file.toString());
     }
-    Config merged = parseOverrides(overrides, reference).withFallback(user).withFallback(reference);
-    try {
-      merged = merged.resolve();
-    } catch (ConfigException e) {
-      throw new ConfigError("config", e.getMessage());
+    return new Parsed(reference, parseOverrides(overrides, reference).withFallback(user));
+  }
+
+  /**
+   * reference.conf, a file and overrides, read and merged but not yet resolved, so that more
+   * overrides resolve exactly as if they had been given last on the command line.
+   */
+  public static final class Parsed {
+    private final Config reference;
+    private final Config given;
+
+    private Parsed(Config reference, Config given) {
+      this.reference = reference;
+      this.given = given;
     }
-    return build(merged);
+
+    /** These overrides on top of the earlier ones: a key set again takes the later value. */
+    public Parsed with(List<String> overrides) {
+      return new Parsed(reference, parseOverrides(overrides, reference).withFallback(given));
+    }
+
+    /** Resolves substitutions and validates every value. */
+    public AwdlmConfig build() {
+      Config merged;
+      try {
+        merged = given.withFallback(reference).resolve();
+      } catch (ConfigException e) {
+        throw new ConfigError("config", e.getMessage());
+      }
+      return ConfigLoader.build(merged);
+    }
   }
 
   /**

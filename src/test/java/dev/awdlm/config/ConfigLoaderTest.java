@@ -66,6 +66,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void laterOverridesOfAParsedConfigAreAsIfGivenLastAndTheFileIsNotReadAgain(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("my.conf");
+    Files.writeString(file, "model { emsize = 64 }\ntrain { nonmono = ${train.epochs} }\n");
+    ConfigLoader.Parsed parsed = ConfigLoader.parse(file.toFile(), List.of("train.epochs=7", "model.nhid=99"));
+    Files.delete(file);
+    AwdlmConfig more = parsed.with(List.of("train.epochs=3", "train.seed=5")).build();
+    Files.writeString(file, "model { emsize = 64 }\ntrain { nonmono = ${train.epochs} }\n");
+    AwdlmConfig once = ConfigLoader.load(file.toFile(), List.of("train.epochs=7", "model.nhid=99", "train.epochs=3", "train.seed=5"));
+    assertEquals(once.json(), more.json());
+    assertEquals(once.hash(), more.hash());
+    assertEquals(3, more.train().epochs());
+    assertEquals(3, more.train().nonmono(), "substitutions resolve after every override");
+    assertEquals(64, more.model().emsize());
+    assertEquals(7, parsed.build().train().epochs(), "the parsed config itself is unchanged");
+  }
+
+  @Test
   void hashChangesWithAnyValue() {
     String a = ConfigLoader.load(null, List.of()).hash();
     String b = ConfigLoader.load(null, List.of("train.seed=7")).hash();

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RegistryLayout;
 import dev.awdlm.io.Json;
@@ -29,9 +31,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * by a rerun. Training itself is in {@link RetrainIT}.
  */
 class RetrainTest {
-  /** The local filesystem under the scheme {@code faulty:}, where renaming onto one file name can be made to fail. */
+  /**
+   * The local filesystem under the scheme {@code faulty:}, where renaming onto one file name can be
+   * made to fail, and something can happen when a directory is first listed (the lease, taken).
+   */
   public static final class FaultyFileSystem extends RawLocalFileSystem {
     static volatile String failRenameOnto;
+    static volatile Runnable onFirstListing;
 
     @Override
     public URI getUri() {
@@ -48,6 +54,14 @@ class RetrainTest {
       if (dst.getName().equals(failRenameOnto)) throw new IOException("injected failure renaming onto " + dst);
       return super.rename(src, dst);
     }
+
+    @Override
+    public org.apache.hadoop.fs.FileStatus[] listStatus(org.apache.hadoop.fs.Path dir) throws IOException {
+      Runnable hook = onFirstListing;
+      onFirstListing = null;
+      if (hook != null) hook.run();
+      return super.listStatus(dir);
+    }
   }
 
   @TempDir Path tmp;
@@ -61,6 +75,7 @@ class RetrainTest {
     snapshot = TestFiles.corpus("tiny", tmp.resolve("snapshot"));
     conf.set("fs.faulty.impl", FaultyFileSystem.class.getName());
     FaultyFileSystem.failRenameOnto = null;
+    FaultyFileSystem.onFirstListing = null;
   }
 
   private static JavaSparkContext noSpark() {
@@ -180,5 +195,54 @@ class RetrainTest {
     HadoopFs.writeAtomically(reg.layout().run("r1").claim(), conf, "{\"owner\" : \"killed\"}");
     assertThrows(AssertionError.class, () -> retrain(uri, "r1"), "went on to start Spark");
     assertFalse(HadoopFs.exists(reg.layout().run("r1").claim(), conf));
+  }
+
+  /** The run goes on with the configuration it validated when it started, whatever happens to the file meanwhile. */
+  @Test
+  void theConfigFileIsReadOnceSoAnEditWhileTheLeaseIsTakenDoesNotReachTheRun() {
+    String uri = "faulty:" + tmp.resolve("registry").toAbsolutePath();
+    FaultyFileSystem.onFirstListing = () -> {
+      try {
+        java.nio.file.Files.writeString(config, "model { dropout = 2 }\n");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    AssertionError e = assertThrows(AssertionError.class, () -> retrain(uri, "r1"), "a config error instead of going on to Spark");
+    assertTrue(e.getMessage().startsWith("Spark started"), e.getMessage());
+    assertTrue(FaultyFileSystem.onFirstListing == null, "the lease listed the registry");
+  }
+
+  /**
+   * The run's configuration is the given one with the snapshot, the registry's runs and the
+   * warm-start epochs as the last overrides, so its hash, which a resume checks, is what loading all
+   * of them at once gives; a substitution in the file sees the run's values.
+   */
+  @Test
+  void theRunConfigIsTheGivenOneOnTheSnapshotUnderTheRegistryWithTheWarmStartEpochs() throws IOException {
+    java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config) + "\ntrain.nonmono = ${train.epochs}\n");
+    List<String> given = List.of("train.epochs=1", "retrain.epochs=3", "data.train=elsewhere.txt");
+    Registry reg = registry(tmp.resolve("registry").toUri().toString());
+    Retrain.Request req = new Retrain.Request(reg.layout().root().toString(), snapshot.toUri().toString(), "r1", false, false);
+    String snap = "file:" + snapshot.toAbsolutePath();
+    List<String> run = List.of("data.train=" + snap + "/train.txt", "data.valid=" + snap + "/valid.txt",
+        "data.test=" + snap + "/test.txt", "output.dir=" + reg.layout().runs());
+
+    AwdlmConfig warm = Retrain.runConfig(ConfigLoader.parse(config.toFile(), given), reg, req, 3, conf);
+    AwdlmConfig all = ConfigLoader.load(config.toFile(), concat(given, run, List.of("train.epochs=3")));
+    assertEquals(all.json(), warm.json());
+    assertEquals(all.hash(), warm.hash());
+    assertEquals(List.of(snap + "/train.txt"), warm.data().train());
+    assertEquals(3, warm.train().epochs());
+    assertEquals(3, warm.train().nonmono());
+
+    AwdlmConfig cold = Retrain.runConfig(ConfigLoader.parse(config.toFile(), given), reg, req, 0, conf);
+    assertEquals(ConfigLoader.load(config.toFile(), concat(given, run)).hash(), cold.hash());
+    assertEquals(1, cold.train().epochs());
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
   }
 }
