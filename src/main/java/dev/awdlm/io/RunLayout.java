@@ -16,10 +16,11 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * output.dir/
  *   latest, index.json        the run whose report finished last; every run with a complete report
- *   bench/NAME.json           benchmark results
+ *   bench/NAME.json           benchmark results (bench/.NAME-work/: what a benchmark writes to measure)
  *   ablation-data-STAMP/      the ablation notebook's train sample
  *   RUN_ID/
- *     vocab.tsv, prepare.json, batches/SPLIT/, checkpoints/, train.json
+ *     vocab.tsv, prepare.json, batches/SPLIT/, train.json
+ *     checkpoints/            epoch-NNNN/ and best/: model.zip, asgd-average.bin, state.json (last)
  *     model/                  model.zip, vocab.tsv, model.json (a saved model)
  *     report/                 report.json, epochs.csv, report.html, _SUCCESS (last)
  * </pre>
@@ -36,6 +37,15 @@ public final class RunLayout {
   public static final String MODEL_META_FILE = "model.json";
   /** A run's saved model directory. */
   public static final String MODEL_DIR = "model";
+  /**
+   * A checkpoint directory's files besides the network ({@link #MODEL_FILE}): the NT-ASGD average,
+   * when averaging has begun, and the training state, written last.
+   */
+  public static final String CHECKPOINT_AVERAGE_FILE = "asgd-average.bin";
+  public static final String CHECKPOINT_STATE_FILE = "state.json";
+  private static final String CHECKPOINT = "epoch-";
+  /** The names {@link #checkpoint} gives, as a regular expression. */
+  public static final String CHECKPOINT_NAMES = CHECKPOINT + "\\d{4,}";
   /** A report set's completion marker, written last. */
   private static final String SUCCESS = "_SUCCESS";
   /**
@@ -97,6 +107,16 @@ public final class RunLayout {
   /** Benchmark results, {@code <name>.json}. */
   public static Path benchDir(Path outputDir) {
     return new Path(outputDir, BENCH);
+  }
+
+  /** Benchmark {@code name}'s result. */
+  public static Path benchResult(Path outputDir, String name) {
+    return new Path(benchDir(outputDir), name + ".json");
+  }
+
+  /** A hidden directory beside the results where benchmark {@code name} writes what it measures. */
+  public static Path benchScratch(Path outputDir, String name) {
+    return new Path(benchDir(outputDir), "." + name + "-work");
   }
 
   /** A new hidden directory under {@code outputDir} where {@code evaluate --model} stages the encoded text. */
@@ -169,6 +189,21 @@ public final class RunLayout {
   /** Per-epoch checkpoints: {@code epoch-NNNN/} directories and {@code best/}. */
   public Path checkpoints() {
     return new Path(runDir, "checkpoints");
+  }
+
+  /** Epoch {@code epoch}'s checkpoint directory. */
+  public Path checkpoint(int epoch) {
+    return new Path(checkpoints(), String.format(CHECKPOINT + "%04d", epoch));
+  }
+
+  /** The checkpoint of the lowest validation perplexity so far. */
+  public Path bestCheckpoint() {
+    return new Path(checkpoints(), "best");
+  }
+
+  /** The epoch of a directory {@link #checkpoint} names. */
+  public static int checkpointEpoch(Path dir) {
+    return Integer.parseInt(dir.getName().substring(CHECKPOINT.length()));
   }
 
   /** Per-epoch training metrics, written by train and read by the report. */
