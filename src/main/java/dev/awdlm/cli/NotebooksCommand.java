@@ -2,7 +2,9 @@ package dev.awdlm.cli;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.RunLayout;
 import dev.awdlm.notebooks.AblationNotebook;
 import dev.awdlm.notebooks.MaskNotebook;
 import dev.awdlm.spark.SparkSessions;
@@ -60,7 +62,7 @@ final class NotebooksCommand implements Callable<Integer> {
     List<org.apache.hadoop.fs.Path> train = HadoopFs.expandInputs("data.train", config.data().train(), hadoop);
     String stamp = this.stamp != null ? this.stamp : CommonOptions.newRunId();
     org.apache.hadoop.fs.Path runs = config.output().root();
-    org.apache.hadoop.fs.Path subset = new org.apache.hadoop.fs.Path(runs, "ablation-data-" + stamp + "/train.txt");
+    org.apache.hadoop.fs.Path subset = RunLayout.ablationTrain(runs, stamp);
     HadoopFs.writeAtomically(subset, hadoop, everyKthLine(train, sampleEvery, hadoop));
     List<String> shared = new ArrayList<>(List.of("data.train=" + subset, "data.vocabSize=2000", "model.emsize=128", "model.nhid=256",
         "model.nlayers=2", "model.tied=true", "train.optimizer=adam", "train.lr=0.005", "train.clip=0.25",
@@ -78,7 +80,7 @@ final class NotebooksCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     long lines = 0;
     for (org.apache.hadoop.fs.Path f : files) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(HadoopFs.fs(f, conf).open(f), StandardCharsets.UTF_8))) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(HadoopFiles.open(f, conf), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine(), lines++) {
           if (lines % k == 0) b.append(line).append('\n');
         }

@@ -76,9 +76,9 @@ public final class AblationNotebook {
       overrides.addAll(v.overrides());
       overrides.add("output.dir=" + runs);
       AwdlmConfig c = ConfigLoader.load(config, overrides);
-      RunLayout layout = RunLayout.of(HadoopFs.location("output.dir", runs), "ablation-" + v.id() + "-" + stamp);
+      RunLayout layout = RunLayout.of(c.output(), "ablation-" + v.id() + "-" + stamp);
       var conf = sc.hadoopConfiguration();
-      if (HadoopFs.exists(new org.apache.hadoop.fs.Path(layout.reportDir(), dev.awdlm.report.ReportWriter.SUCCESS), conf)) {
+      if (HadoopFs.exists(layout.reportSuccess(), conf)) {
         LOG.info("ablation: {}: reusing the finished run {}", v.title(), layout.runDir());
         outcomes.add(new Outcome(v, dev.awdlm.io.Json.read(layout.report(), RunReport.class, conf)));
         continue;

@@ -22,7 +22,7 @@ class AblationNotebookTest {
   @Test
   void awdVariantIsThePtbRegularizationOnTheNotebooksSizes() {
     AwdlmConfig awd = variant("awd");
-    assertEquals(ModelConfig.AWD_LSTM, awd.model().kind());
+    assertEquals(ModelConfig.Kind.AWD_LSTM, awd.model().kind());
     assertEquals(128, awd.model().emsize());
     assertEquals(2, awd.model().nlayers());
     assertEquals(0.65, awd.model().dropouti());
