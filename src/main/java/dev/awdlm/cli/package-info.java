@@ -6,6 +6,7 @@
  * <ul>
  *   <li>{@code prepare}: read, tokenize, count the vocabulary, export the DataSet files of a new run
  *   <li>{@code train}: train a prepared run ({@code --resume} continues from its checkpoints)
+ *   <li>{@code finetune}: awd-lstm-lm's finetune of a trained run, into its {@code finetune/} directory
  *   <li>{@code evaluate}: a trained run's valid and test perplexity and report, or a saved model's
  *       perplexity on any text ({@code --model --data})
  *   <li>{@code pipeline}: prepare, train, evaluate and report in one Spark application
