@@ -5,7 +5,7 @@ package dev.awdlm.config;
  *
  * @param maxTokens a longer record is scored on its first {@code maxTokens} tokens and flagged truncated
  * @param batchSize records of similar length scored together in one forward pass
- * @param partitions minimum input partitions; 0 = Spark's default parallelism
+ * @param partitions minimum input partitions; 0 = four times Spark's default parallelism
  */
 public record ScoreConfig(int maxTokens, int batchSize, int partitions) {
   public ScoreConfig {
