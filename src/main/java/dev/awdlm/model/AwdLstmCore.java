@@ -280,7 +280,7 @@ public final class AwdLstmCore {
     INDArray cells = Nd4j.createUninitialized(type, n, hidden);
     INDArray tanhCells = Nd4j.createUninitialized(type, n, hidden);
     INDArray out = Nd4j.createUninitialized(type, n, hidden);
-    INDArray r = pass.recurrent[l];
+    INDArray r = columnMajor(pass.recurrent[l]);
     INDArray hPrev = h0;
     INDArray cPrev = c0;
     for (int t = 0; t < steps; t++) {
@@ -428,6 +428,18 @@ public final class AwdLstmCore {
     grads.get(inputWeights(l)).assign(Nd4j.gemm(pass.inputs[l], dZ, true, false));
     grads.get(bias(l)).assign(dZ.sum(0).reshape(grads.get(bias(l)).shape()));
     return Nd4j.gemm(dZ, params.get(inputWeights(l)), false, true);
+  }
+
+  /**
+   * An f-order copy of a {@code [H, 4H]} matrix, for the forward step's {@code h R}: OpenBLAS's
+   * small-M product is fastest with R column-major (about 1.3x the row-major one at 20 rows). The
+   * copy goes through a 3-D permute, which libnd4j runs several times faster than a 2-D transpose.
+   */
+  static INDArray columnMajor(INDArray m) {
+    long rows = m.size(0);
+    INDArray t = Nd4j.createUninitialized(m.dataType(), new long[] {4 * rows, rows}, 'c');
+    t.reshape('c', 4, rows, rows).assign(m.reshape('c', rows, 4, rows).permute(1, 2, 0));
+    return t.transpose();
   }
 
   private INDArray decoderWeights(Map<String, INDArray> params) {
