@@ -4,6 +4,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
@@ -193,8 +194,8 @@ public final class AwdLstmCore {
     int n = steps * batch;
     Pass pass = new Pass(steps, batch, tokens, masks, initial, spec.nlayers());
 
-    INDArray x = embedding.getRows(tokens); // [N, emsize], a copy
-    if (masks.rows() != null) x.muliColumnVector(masks.rows().getRows(tokens));
+    INDArray x = gather(embedding, tokens); // [N, emsize]
+    if (masks.rows() != null) x.muliColumnVector(gather(masks.rows(), tokens));
     if (masks.input() != null) lockedMul(x, masks.input(), steps, batch);
 
     INDArray[] lastH = new INDArray[spec.nlayers()];
@@ -353,12 +354,20 @@ public final class AwdLstmCore {
 
     // Embedding: undo the input dropout, then scatter rows back, scaled by the row mask.
     if (pass.masks.input() != null) lockedMul(dX, pass.masks.input(), steps, batch);
-    if (pass.masks.rows() != null) dX.muliColumnVector(pass.masks.rows().getRows(pass.tokens));
+    if (pass.masks.rows() != null) dX.muliColumnVector(gather(pass.masks.rows(), pass.tokens));
     INDArray dEmbedding = grads.get(EMBEDDING);
     if (spec.tied()) dEmbedding.assign(dDecoder);
     else dEmbedding.assign(0);
     scatterAddRows(dEmbedding, pass.tokens, dX);
     if (!spec.tied()) grads.get(DECODER).assign(dDecoder);
+  }
+
+  /**
+   * Rows {@code rows} of {@code m}, as a new c-order array: libnd4j's gather op, about 40x faster
+   * than {@code INDArray.getRows} (12 ms for 700 embedding rows).
+   */
+  private static INDArray gather(INDArray m, int[] rows) {
+    return Nd4j.exec(new Gather(m, rows, 0))[0];
   }
 
   /**
