@@ -363,11 +363,12 @@ public final class AwdLstmCore {
   }
 
   /**
-   * Rows {@code rows} of {@code m}, as a new c-order array: libnd4j's gather op, about 40x faster
-   * than {@code INDArray.getRows} (12 ms for 700 embedding rows).
+   * Rows {@code rows} of {@code m}, as a new c-order {@code [rows.length, columns]} array: libnd4j's
+   * gather op, about 30x faster than {@code INDArray.getRows} (12 ms for 700 embedding rows). The
+   * indices go in as an array: given as integer arguments, a single index drops the row dimension.
    */
   private static INDArray gather(INDArray m, int[] rows) {
-    return Nd4j.exec(new Gather(m, rows, 0))[0];
+    return Nd4j.exec(new Gather(m, Nd4j.createFromArray(rows), 0))[0];
   }
 
   /**
