@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,7 @@ class AwdLstmReferenceTest {
     AwdLstmSpec regularised = AwdLstmNets.with(AwdLstmNets.with(plain, "alpha", 2), "beta", 1);
     int batch = 3;
     int steps = 4;
-    Case c = new Case(regularised, batch, steps, 303);
+    Case c = new Case(regularised, batch, steps, 303, 0);
 
     Pass plainPass = new AwdLstmCore(plain).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(plain), c.labels);
     Pass penalised = new AwdLstmCore(regularised).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(regularised), c.labels);
@@ -80,8 +81,23 @@ class AwdLstmReferenceTest {
     c.checkAgainstReference(penalised);
   }
 
+  @Test
+  void labelsWhoseProbabilityUnderflowsCountInFull() {
+    // A decoder bias of -1000 on every label: in double their probabilities underflow to 0, and
+    // each must still cost its exact -log p (about 1000 nats), in training's pass and in scoring's.
+    AwdLstmSpec spec = AwdLstmNets.spec(9, 4, 5, 2, true);
+    int batch = 2;
+    int steps = 3;
+    Case c = new Case(spec, batch, steps, 404, -1000);
+    assertTrue(c.reference.nll > 900.0 * batch * steps, "labels not pushed into underflow: NLL " + c.reference.nll);
+    AwdLstmCore core = new AwdLstmCore(spec);
+    c.checkAgainstReference(core.forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(spec), c.labels));
+    assertEquals(c.reference.nll, core.score(c.params, c.tokens, c.labels, steps, batch, c.initial).nllSum(), 1e-6 * batch * steps,
+        "scored NLL");
+  }
+
   private static void compare(AwdLstmSpec spec, int batch, int steps, long seed) {
-    Case c = new Case(spec, batch, steps, seed);
+    Case c = new Case(spec, batch, steps, seed, 0);
     Pass pass = new AwdLstmCore(spec).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(spec), c.labels);
     c.checkAgainstReference(pass);
   }
@@ -97,7 +113,8 @@ class AwdLstmReferenceTest {
     final State initial;
     final Reference reference;
 
-    Case(AwdLstmSpec spec, int batch, int steps, long seed) {
+    /** @param labelBias added to the decoder bias of every label token */
+    Case(AwdLstmSpec spec, int batch, int steps, long seed, double labelBias) {
       this.spec = spec;
       this.batch = batch;
       this.steps = steps;
@@ -121,6 +138,7 @@ class AwdLstmReferenceTest {
       }
       // A repeated token, so the embedding gradient has to accumulate over positions.
       tokens[n - 1] = tokens[0];
+      IntStream.of(labels).distinct().forEach(v -> bd.putScalar(0, v, bd.getDouble(0, v) + labelBias));
 
       // A non-zero starting state, as in the middle of a TBPTT stream, so h0 and c0 matter.
       double[][][] h0 = new double[spec.nlayers()][][];
