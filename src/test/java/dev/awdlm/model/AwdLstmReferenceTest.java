@@ -164,6 +164,9 @@ class AwdLstmReferenceTest {
       assertEquals(reference.nll, pass.nllSum(), 1e-6 * n, "NLL sum");
       assertEquals(reference.loss, pass.loss(), 1e-6, "loss");
       assertMatrixClose(reference.probabilities, pass.probabilities(), "probabilities");
+      // What the cache pointer reads: each label's NLL and the top layer's state, time-major.
+      for (int i = 0; i < n; i++) assertEquals(reference.tokenNll[i], pass.tokenNll()[i], 1e-6, "NLL of token " + i);
+      assertMatrixClose(reference.h[spec.nlayers() - 1], pass.topOutputs(), "top layer's outputs");
       for (int l = 0; l < spec.nlayers(); l++) {
         double[][] h = reference.h[l];
         double[][] c = reference.c[l];
@@ -248,6 +251,7 @@ class AwdLstmReferenceTest {
     final double[][][] c; // [N][H]
     final double[][][] h; // [N][H]
     final double[][] probabilities;
+    final double[] tokenNll;
     double nll;
     double loss;
     final Map<String, double[][]> grads = new HashMap<>();
@@ -269,6 +273,7 @@ class AwdLstmReferenceTest {
       c = new double[layers][][];
       h = new double[layers][][];
       probabilities = new double[n][spec.vocab()];
+      tokenNll = new double[n];
       forward();
       backward();
     }
@@ -344,7 +349,8 @@ class AwdLstmReferenceTest {
         for (double s : logits) sum += Math.exp(s - max);
         double logSum = max + Math.log(sum);
         for (int v = 0; v < logits.length; v++) probabilities[i][v] = Math.exp(logits[v] - logSum);
-        nll += logSum - logits[labels[i]];
+        tokenNll[i] = logSum - logits[labels[i]];
+        nll += tokenNll[i];
       }
 
       int ht = spec.hiddenSize(layers - 1);
