@@ -53,6 +53,17 @@ class JobsScriptsIT {
     assertTrue(r.output().contains("Usage: awdlm " + command), r.describe());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"6 GB", "1.5g", "100m"})
+  void aHeapSizeTheJvmWouldRefuseOrThatIsTooSmallExits2(String heap, @TempDir Path tmp) {
+    Path out = tmp.resolve("runs");
+    Processes.Result r = Processes.run(List.of("jobs/awdlm", "pipeline", "--output", out.toUri().toString()),
+        Map.of("AWDLM_NO_BUILD", "1", "AWDLM_HEAP", heap), 120);
+    assertEquals(2, r.exitCode(), r.describe());
+    assertTrue(r.output().contains("AWDLM_HEAP = '" + heap + "'"), r.describe());
+    assertFalse(Files.exists(out), "nothing may be written");
+  }
+
   @Test
   void launcherWithoutArgumentsPrintsUsageAndExits2() {
     Processes.Result r = run("jobs/awdlm");

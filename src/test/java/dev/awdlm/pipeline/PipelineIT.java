@@ -42,7 +42,8 @@ class PipelineIT {
     Processes.Result run = Processes.run(cmd, LocalCluster.submitEnv(), 900);
 
     assertEquals(0, run.exitCode(), run.describe());
-    assertTrue(run.output().contains("run it-1: valid perplexity"), run.describe());
+    assertTrue(run.output().matches("(?s).*run it-1: valid perplexity [0-9.]+, test perplexity [0-9.]+, peak RSS [0-9,]+ MB -> .*"),
+        run.describe());
     org.apache.hadoop.fs.Path report = new org.apache.hadoop.fs.Path("/runs/it-1/report/report.json");
     assertTrue(fs.exists(report), "no report in HDFS; " + run.describe());
     JsonNode json;
