@@ -1,9 +1,6 @@
 package dev.awdlm.cli;
 
-import dev.awdlm.bench.BenchResult;
-import dev.awdlm.bench.GemmCeiling;
-import dev.awdlm.config.AwdlmConfig;
-import dev.awdlm.spark.SparkSessions;
+import dev.awdlm.bench.CeilingBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,16 +20,7 @@ final class CeilingBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AwdlmConfig config = common.load();
-    int threads = Runtime.getRuntime().availableProcessors();
-    double one = GemmCeiling.gflops(size, 1, seconds);
-    double all = GemmCeiling.gflops(size, threads, seconds);
-    System.out.printf("sgemm %d^3: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads (%.2fx)%n",
-        size, one, all, threads, all / one);
-    new BenchResult("ceiling")
-        .put("size", size).put("threads", threads)
-        .put("ceiling_gflops", all).put("single_thread_gflops", one).put("speedup", all / one)
-        .publish(config.output().root(), SparkSessions.hadoopConfiguration(), System.out);
+    CeilingBench.run(new CeilingBench.Options(size, seconds), common.config, BenchCommand.overrides(common), System.out);
     return AwdlmCommand.OK;
   }
 }

@@ -1,21 +1,7 @@
 package dev.awdlm.cli;
 
-import dev.awdlm.batch.PrepareJob;
-import dev.awdlm.batch.PrepareStats;
-import dev.awdlm.bench.BenchResult;
-import dev.awdlm.config.AwdlmConfig;
-import dev.awdlm.config.ConfigError;
-import dev.awdlm.io.RunLayout;
-import dev.awdlm.spark.SparkSessions;
-import dev.awdlm.train.EpochMetrics;
-import dev.awdlm.train.TrainResult;
-import dev.awdlm.train.Trainer;
-import java.util.ArrayList;
-import java.util.List;
+import dev.awdlm.bench.QualityBench;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,10 +13,6 @@ import picocli.CommandLine.Option;
         "Both runs take the same global batch of 20 streams per step: 2 workers take 10 each. --no-hold-global-batch gives each worker 20, so the 2-worker run takes half as many steps. Workers' rates follow train.lrScaling (--lr-scaling).",
         "JSON keys: val_ppl_1, val_ppl_2, ratio. Target: the 2-worker result within 5%% of the 1-worker one."})
 final class QualityBenchCommand implements Callable<Integer> {
-  static final double TOLERANCE = 0.05;
-  /** Streams per step summed over the workers when the global batch is held. */
-  static final int GLOBAL_BATCH = 20;
-
   @Mixin CommonOptions common;
 
   @Option(names = "--epochs", defaultValue = "3", description = "Epochs per training (default ${DEFAULT-VALUE}).")
@@ -47,7 +29,7 @@ final class QualityBenchCommand implements Callable<Integer> {
   // (lr 60 diverged, capped scaling gained 1%). Holding the global batch is the strong-scaling
   // comparison: the same steps of the same batch, computed by two workers.
   @Option(names = "--hold-global-batch", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Give each of W workers " + GLOBAL_BATCH + "/W streams per DataSet (default ${DEFAULT-VALUE}).")
+      description = "Give each of W workers " + QualityBench.GLOBAL_BATCH + "/W streams per DataSet (default ${DEFAULT-VALUE}).")
   boolean holdGlobalBatch;
 
   // With the global batch held the rate stays as it is; the scaled rules are for a growing one.
@@ -58,49 +40,8 @@ final class QualityBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (epochs < 1) throw new ConfigError("--epochs", epochs, "must be >= 1");
-    if (anneal && epochs < 2) throw new ConfigError("--epochs", epochs, "must be >= 2 to anneal the last epoch (or give --no-anneal)");
-    List<String> overrides = new ArrayList<>(common.overrides);
-    overrides.addAll(List.of("model.emsize=200", "model.nhid=400", "model.nlayers=3", "model.tied=true",
-        "model.dropout=0.4", "model.dropouth=0.3", "model.dropouti=0.65", "model.dropoute=0.1", "model.wdrop=0.5",
-        "train.bptt=35", "train.averagingFrequency=5", "train.optimizer=sgd", "train.lr=30",
-        "train.clip=0.25", "train.alpha=2", "train.beta=1", "train.epochs=" + epochs,
-        "train.when=" + (anneal ? "[" + (epochs - 1) + "]" : "[]"), "train.lrScaling=" + lrScaling));
-    common.overrides = overrides;
-    AwdlmConfig base = common.load();
-    String stamp = CommonOptions.newRunId();
-    double[] ppl = new double[3];
-    double[] seconds = new double[3];
-    for (int workers = 1; workers <= 2; workers++) {
-      List<String> withWorkers = new ArrayList<>(overrides);
-      withWorkers.add("train.workers=" + workers);
-      withWorkers.add("train.batchSize=" + (holdGlobalBatch ? GLOBAL_BATCH / workers : GLOBAL_BATCH));
-      common.overrides = withWorkers;
-      AwdlmConfig config = common.load();
-      RunLayout layout = RunLayout.of(config.output(), "bench-quality-" + stamp + "-w" + workers);
-      SparkConf conf = SparkSessions.defaults(new SparkConf()).setMaster("local[" + workers + "]").set("spark.ui.enabled", "false");
-      try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
-        JavaSparkContext sc = SparkSessions.context(spark);
-        PrepareStats prepared = PrepareJob.run(config, sc, layout);
-        TrainResult r = Trainer.train(config, sc, layout, prepared);
-        EpochMetrics last = r.epochs().get(r.epochs().size() - 1);
-        ppl[workers] = last.valPpl();
-        seconds[workers] = r.seconds();
-        for (EpochMetrics e : r.epochs()) {
-          System.out.printf("%d worker(s) x %d streams, epoch %d at lr %s: validation perplexity %.2f%n",
-              workers, config.train().batchSize(), e.epoch(), e.lr(), e.valPpl());
-        }
-        System.out.printf("%d worker(s): validation perplexity %.2f after %d epoch(s), %.0f s of training (%s)%n",
-            workers, ppl[workers], epochs, seconds[workers], layout.runDir());
-      }
-    }
-    double ratio = ppl[2] / ppl[1];
-    System.out.printf("2 workers / 1 worker: %.3f (target within %.0f%%)%n", ratio, 100 * TOLERANCE);
-    new BenchResult("quality").put("epochs", epochs).put("anneal_last_epoch", anneal).put("lr_scaling", lrScaling)
-        .put("hold_global_batch", holdGlobalBatch).put("val_ppl_1", ppl[1]).put("val_ppl_2", ppl[2]).put("ratio", ratio)
-        .put("train_seconds_1", seconds[1]).put("train_seconds_2", seconds[2])
-        .put("meets_target", Math.abs(ratio - 1) <= TOLERANCE)
-        .publish(base.output().root(), SparkSessions.hadoopConfiguration(), System.out);
+    QualityBench.Options options = new QualityBench.Options(epochs, anneal, holdGlobalBatch, lrScaling, CommonOptions.newRunId());
+    QualityBench.run(options, common.config, BenchCommand.overrides(common), System.out);
     return AwdlmCommand.OK;
   }
 }

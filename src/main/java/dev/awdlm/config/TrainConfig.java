@@ -26,7 +26,8 @@ import java.util.Locale;
  *     round's DataSets evenly over the workers
  * @param collectStats collect dl4j-spark's training statistics and write them with the run
  * @param lrScaling {@code none}, {@code linear} (multiply the learning rate by the number of
- *     workers) or {@code linear-capped} (the same, never above {@code lr}); see {@link LrScaling}
+ *     workers) or {@code linear-capped} (the same, never above {@code lr}); the rates themselves are
+ *     computed by {@code train.LearningRateSchedule}
  */
 public record TrainConfig(
     double lr,
@@ -65,11 +66,7 @@ public record TrainConfig(
     }
   }
 
-  /**
-   * How the rate follows the number of workers. Averaging K workers' parameters applies 1/K of each
-   * worker's update, which Goyal et al.'s linear rule makes up for; capped, it never goes above
-   * {@code lr}, the rate a single worker's steps are known to take.
-   */
+  /** How the learning rate follows the number of workers (applied by {@code train.LearningRateSchedule}). */
   public enum LrScaling {
     NONE,
     LINEAR,
@@ -81,14 +78,6 @@ public record TrainConfig(
       } catch (IllegalArgumentException e) {
         throw new ConfigError("train.lrScaling", value, "must be one of none, linear, linear-capped");
       }
-    }
-
-    double apply(double rate, double lr, int workers) {
-      return switch (this) {
-        case NONE -> rate;
-        case LINEAR -> rate * workers;
-        case LINEAR_CAPPED -> Math.min(rate * workers, lr);
-      };
     }
   }
 
@@ -113,17 +102,5 @@ public record TrainConfig(
     Check.nonNegative("train.prefetch", prefetch);
     if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
     if (lrScaling == null) throw new ConfigError("train.lrScaling", "must be one of none, linear, linear-capped");
-  }
-
-  /**
-   * Learning rate in force for a 1-based epoch after the {@code when} decays, for {@code workers}
-   * parameter-averaging workers.
-   */
-  public double learningRate(int epoch, int workers) {
-    double rate = lr;
-    for (int decayAfter : when) {
-      if (epoch > decayAfter) rate /= 10;
-    }
-    return lrScaling.apply(rate, lr, workers);
   }
 }

@@ -138,6 +138,11 @@ public final class RunLayout {
     return new Path(runDir, "train.json");
   }
 
+  /** dl4j-spark's training statistics, written by train when {@code train.collectStats} is on. */
+  public Path sparkStats() {
+    return new Path(runDir, "spark-stats.html");
+  }
+
   public Path reportDir() {
     return new Path(runDir, "report");
   }

@@ -25,15 +25,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the network a run trains. Inputs are {@code [batch, 1, time]} token ids, outputs
  * {@code [batch, vocab, time]} next-token probabilities; labels are sparse ids {@code [batch, 1, time]}.
+ * Each builder takes the updater's first learning rate, which {@code train.LearningRateSchedule}
+ * computes, as every other rate.
  */
 public final class LanguageModels {
   private static final Logger LOG = LoggerFactory.getLogger(LanguageModels.class);
 
   private LanguageModels() {}
 
-  /** The network {@code model.kind} names. */
-  public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize) {
-    return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize) : awdLstm(m, t, vocabSize);
+  /** The network {@code model.kind} names, its updater at learning rate {@code lr}. */
+  public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
+    return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize, lr) : awdLstm(m, t, vocabSize, lr);
   }
 
   /**
@@ -42,14 +44,14 @@ public final class LanguageModels {
    * Zaremba et al.'s regularized LSTM in the ablation. Only {@code model.dropout} applies, as DL4J's
    * dropout (a new mask per step) on the input of every LSTM layer and of the decoder.
    */
-  public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize) {
+  public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
     if (m.dropouth() > 0 || m.dropouti() > 0 || m.dropoute() > 0 || m.wdrop() > 0 || m.tied()) {
       LOG.warn("the stock LSTM model ignores model.dropouth/dropouti/dropoute/wdrop/tied");
     }
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
         .seed(t.seed())
         .dataType(DataType.FLOAT)
-        .updater(updater(t, t.lr()))
+        .updater(updater(t, lr))
         .l2(t.wdecay())
         .gradientNormalization(t.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
         .gradientNormalizationThreshold(t.clip() > 0 ? t.clip() : 1.0)
@@ -95,11 +97,11 @@ public final class LanguageModels {
    * Weight decay is L2 on every parameter, as torch's SGD weight_decay; gradient clipping is on the
    * L2 norm of the layer's gradient, which with one layer is the global norm (clip_grad_norm_).
    */
-  public static MultiLayerNetwork awdLstm(ModelConfig m, TrainConfig t, int vocabSize) {
+  public static MultiLayerNetwork awdLstm(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(t.seed())
         .dataType(DataType.FLOAT)
-        .updater(updater(t, t.lr()))
+        .updater(updater(t, lr))
         .l2(t.wdecay())
         .l2Bias(t.wdecay())
         .gradientNormalization(t.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)

@@ -2,6 +2,7 @@ package dev.awdlm.notebooks;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.Presets;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.knowm.xchart.XYChart;
 import org.slf4j.Logger;
@@ -42,8 +44,7 @@ public final class AblationNotebook {
           List.of("model.kind=lstm", "model.tied=false", "model.dropout=0.5", "model.dropouth=0", "model.dropouti=0",
               "model.dropoute=0", "model.wdrop=0", "train.alpha=0", "train.beta=0", "train.wdecay=0")),
       new Variant("awd", "AWD-LSTM (locked dropout, embedding dropout, weight drop, AR/TAR, tied)",
-          List.of("model.kind=awd-lstm", "model.dropout=0.4", "model.dropouth=0.3", "model.dropouti=0.65",
-              "model.dropoute=0.1", "model.wdrop=0.5", "train.alpha=2", "train.beta=1", "train.wdecay=1.2e-6")));
+          Stream.concat(Stream.of("model.kind=awd-lstm"), Presets.PTB_REGULARIZATION.stream()).toList()));
 
   /** One variant's outcome. */
   record Outcome(Variant variant, RunReport report) {

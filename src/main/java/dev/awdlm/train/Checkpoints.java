@@ -1,21 +1,17 @@
 package dev.awdlm.train;
 
+import dev.awdlm.io.Directories;
+import dev.awdlm.io.FileParser;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -27,13 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * A run's checkpoints under {@code <run>/checkpoints/}: one {@code epoch-NNNN/} directory per
  * finished epoch (the newest {@value #KEEP} are kept) and {@code best/}, the model with the lowest
- * validation perplexity. A checkpoint is written in a hidden staging directory and renamed when
- * complete, so a crash mid-write leaves no directory that looks finished; one it replaces is
- * deleted only after the new one is in place.
+ * validation perplexity. Each is written whole or not at all ({@link Directories#write}); a
+ * replaced one (the previous best, or an epoch a resume skipped as corrupt and has now trained
+ * again) is deleted only after the new one is in place. Every filesystem call goes through
+ * {@code io}.
  */
 public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   static final int KEEP = 2;
+  private static final String EPOCH = "epoch-";
+  private static final String BEST = "best";
   static final String MODEL = "model.zip";
   static final String AVERAGE = "asgd-average.bin";
   static final String STATE = "state.json";
@@ -55,11 +54,11 @@ public final class Checkpoints {
   public record Loaded(Path dir, State state, MultiLayerNetwork net, INDArray asgdAverage) {}
 
   static Path epochDir(RunLayout layout, int epoch) {
-    return new Path(layout.checkpoints(), String.format("epoch-%04d", epoch));
+    return new Path(layout.checkpoints(), String.format(EPOCH + "%04d", epoch));
   }
 
   public static Path best(RunLayout layout) {
-    return new Path(layout.checkpoints(), "best");
+    return new Path(layout.checkpoints(), BEST);
   }
 
   public static void write(RunLayout layout, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
@@ -75,67 +74,20 @@ public final class Checkpoints {
 
   /** Puts {@code best/} back from its aside copy when a crash fell between the two renames of its swap. */
   public static void recoverBest(RunLayout layout, Configuration conf) {
-    Path best = best(layout);
-    Path aside = aside(best);
-    FileSystem fs = HadoopFs.fs(best, conf);
-    try {
-      if (!fs.exists(best) && fs.exists(aside)) rename(fs, aside, best);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore " + best + " from " + aside, e);
-    }
-  }
-
-  private static Path aside(Path target) {
-    return new Path(target.getParent(), "." + target.getName() + ".old");
+    Directories.recover(best(layout), conf);
   }
 
   private static void writeDirectory(Path target, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
-    Path staging = new Path(target.getParent(), "." + target.getName() + ".tmp");
-    FileSystem fs = HadoopFs.fs(target, conf);
     try {
-      fs.delete(staging, true); // what a crashed write of this target left
-      fs.mkdirs(staging);
-      try (OutputStream out = fs.create(new Path(staging, MODEL), true)) {
-        ModelSerializer.writeModel(net, out, true);
-      }
-      if (average != null) {
-        try (OutputStream out = fs.create(new Path(staging, AVERAGE), true)) {
-          Nd4j.write(out, average);
-        }
-      }
-      // state.json last: its presence is what a reader checks first
-      try (OutputStream out = fs.create(new Path(staging, STATE), true)) {
-        out.write(Json.pretty(state).getBytes(StandardCharsets.UTF_8));
-      }
-      swapIn(fs, staging, target);
+      Directories.write(target, conf, dir -> {
+        dir.file(MODEL, out -> ModelSerializer.writeModel(net, out, true));
+        if (average != null) dir.file(AVERAGE, out -> Nd4j.write(out, average));
+        // state.json last: its presence is what a reader checks first
+        dir.file(STATE, out -> out.write(Json.pretty(state).getBytes(StandardCharsets.UTF_8)));
+      });
     } catch (IOException e) {
-      HadoopFs.deleteQuietly(fs, staging);
       throw new UncheckedIOException("cannot write checkpoint " + target, e);
     }
-  }
-
-  /**
-   * Moves a complete staging directory to {@code target}. A target already there (the previous
-   * best, or an epoch a resume skipped as corrupt and has now trained again) is moved aside first
-   * and deleted only once the new one is in place, so a crash leaves one of the two complete.
-   */
-  private static void swapIn(FileSystem fs, Path staging, Path target) throws IOException {
-    Path aside = aside(target);
-    if (fs.exists(target)) {
-      fs.delete(aside, true); // a finished swap's leftover: target is complete
-      rename(fs, target, aside);
-    }
-    try {
-      rename(fs, staging, target);
-    } catch (IOException e) {
-      if (!fs.exists(target) && fs.exists(aside)) fs.rename(aside, target);
-      throw e;
-    }
-    HadoopFs.deleteQuietly(fs, aside);
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
   }
 
   /**
@@ -145,28 +97,17 @@ public final class Checkpoints {
    */
   private static void prune(RunLayout layout, int written, Configuration conf) {
     List<Path> older = epochDirs(layout, conf).stream().filter(d -> epochOf(d) < written).toList();
-    FileSystem fs = HadoopFs.fs(layout.checkpoints(), conf);
-    for (int i = 0; i + KEEP - 1 < older.size(); i++) HadoopFs.deleteQuietly(fs, older.get(i));
+    for (int i = 0; i + KEEP - 1 < older.size(); i++) HadoopFs.deleteRecursively(older.get(i), conf);
   }
 
   private static int epochOf(Path dir) {
-    return Integer.parseInt(dir.getName().substring("epoch-".length()));
+    return Integer.parseInt(dir.getName().substring(EPOCH.length()));
   }
 
   /** Finished epoch directories, oldest first. */
   static List<Path> epochDirs(RunLayout layout, Configuration conf) {
-    List<Path> out = new ArrayList<>();
-    FileSystem fs = HadoopFs.fs(layout.checkpoints(), conf);
-    try {
-      if (!fs.exists(layout.checkpoints())) return out;
-      for (FileStatus s : fs.listStatus(layout.checkpoints())) {
-        if (s.isDirectory() && s.getPath().getName().matches("epoch-\\d{4,}")) out.add(s.getPath());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + layout.checkpoints(), e);
-    }
-    out.sort(Comparator.comparingInt(Checkpoints::epochOf));
-    return out;
+    return Directories.subdirectories(layout.checkpoints(), EPOCH + "\\d{4,}", conf).stream()
+        .sorted(Comparator.comparingInt(Checkpoints::epochOf)).toList();
   }
 
   public static boolean any(RunLayout layout, Configuration conf) {
@@ -194,12 +135,11 @@ public final class Checkpoints {
   }
 
   static Loaded read(Path dir, Configuration conf) throws CorruptException {
-    FileSystem fs = HadoopFs.fs(dir, conf);
-    State state = parse(fs, dir, STATE, in -> Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), State.class, STATE));
-    MultiLayerNetwork net = parse(fs, dir, MODEL, in -> ModelSerializer.restoreMultiLayerNetwork(in, true));
+    State state = parse(dir, STATE, conf, in -> Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), State.class, STATE));
+    MultiLayerNetwork net = parse(dir, MODEL, conf, in -> ModelSerializer.restoreMultiLayerNetwork(in, true));
     INDArray average = null;
-    if (exists(fs, dir, AVERAGE)) {
-      average = parse(fs, dir, AVERAGE, Nd4j::read);
+    if (exists(dir, AVERAGE, conf)) {
+      average = parse(dir, AVERAGE, conf, Nd4j::read);
       if (average.length() != net.numParams()) {
         throw new CorruptException(AVERAGE + " has " + average.length() + " values, the model " + net.numParams());
       }
@@ -216,101 +156,28 @@ public final class Checkpoints {
     }
   }
 
-  @FunctionalInterface
-  private interface Parser<T> {
-    T parse(InputStream in) throws Exception;
-  }
-
-  /**
-   * Parses the file {@code name} of checkpoint {@code dir}. Exception types cannot tell a failing
-   * filesystem from a damaged file (a truncated zip fails with an IOException too), so the stream is
-   * watched: if the filesystem threw, the file could not be read; any other failure is corruption.
-   */
-  private static <T> T parse(FileSystem fs, Path dir, String name, Parser<T> parser) throws CorruptException {
-    if (!exists(fs, dir, name)) throw new CorruptException(name + " is missing");
-    WatchedStream in;
+  /** Parses the file {@code name} of checkpoint {@code dir}; a filesystem failure is not corruption (see {@link FileParser}). */
+  private static <T> T parse(Path dir, String name, Configuration conf, FileParser.Parser<T> parser) throws CorruptException {
+    if (!exists(dir, name, conf)) throw new CorruptException(name + " is missing");
     try {
-      in = new WatchedStream(fs.open(new Path(dir, name)));
+      return FileParser.parse(new Path(dir, name), conf, parser);
     } catch (IOException e) {
       throw unreadable(dir, name, e);
-    }
-    try (in) {
-      return parser.parse(in);
-    } catch (Exception e) {
-      if (in.failure != null) throw unreadable(dir, name, in.failure);
-      throw new CorruptException(name + ": " + e);
+    } catch (FileParser.Unparsable e) {
+      throw new CorruptException(name + ": " + e.getCause());
     }
   }
 
-  private static boolean exists(FileSystem fs, Path dir, String name) {
+  private static boolean exists(Path dir, String name, Configuration conf) {
     try {
-      return fs.exists(new Path(dir, name));
-    } catch (IOException e) {
-      throw unreadable(dir, name, e);
+      return HadoopFs.exists(new Path(dir, name), conf);
+    } catch (UncheckedIOException e) {
+      throw unreadable(dir, name, e.getCause());
     }
   }
 
   private static UncheckedIOException unreadable(Path dir, String name, IOException cause) {
     return new UncheckedIOException("cannot read checkpoint " + dir + " (" + name + ": " + cause.getMessage()
         + "): the filesystem failed, so it is not skipped as corrupt; resume again once the filesystem answers", cause);
-  }
-
-  /** A filesystem stream that remembers the first IOException it threw. */
-  private static final class WatchedStream extends FilterInputStream {
-    IOException failure;
-
-    WatchedStream(InputStream in) {
-      super(in);
-    }
-
-    private IOException seen(IOException e) {
-      if (failure == null) failure = e;
-      return e;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw seen(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        throw seen(e);
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return super.skip(n);
-      } catch (IOException e) {
-        throw seen(e);
-      }
-    }
-
-    @Override
-    public int available() throws IOException {
-      try {
-        return super.available();
-      } catch (IOException e) {
-        throw seen(e);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        super.close();
-      } catch (IOException e) {
-        throw seen(e);
-      }
-    }
   }
 }

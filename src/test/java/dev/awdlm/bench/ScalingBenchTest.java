@@ -3,19 +3,30 @@ package dev.awdlm.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.BaseEventStats;
 import org.deeplearning4j.spark.stats.EventStats;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The round-time split, on statistics with hand-picked durations, and the verdict, on hand-picked figures. */
+/**
+ * The round-time split, on statistics with hand-picked durations, the verdict, on hand-picked
+ * figures, and the options, config and executor settings the bench runs with.
+ */
 class ScalingBenchTest {
 
   /** dl4j-spark's master statistics expose their workers' keys too, as this stand-in does. */
@@ -96,5 +107,73 @@ class ScalingBenchTest {
     assertFalse(v.meetsTarget());
     assertTrue(v.failure().contains("[2, 2, 2] worker(s) on 1 executor"), v.failure());
     assertFalse(ScalingBench.verdict(2_000, 3_700, ONE, List.of(2, 1, 2), 0.85).meetsTarget());
+  }
+
+  /** A jar, a Spark home laid out for local-cluster and an argfile, as jobs/awdlm gives them. */
+  private record Launch(Path jar, Path home, Path argfile) {
+    static Launch in(Path tmp) throws Exception {
+      Path home = Files.createDirectories(tmp.resolve("spark-home"));
+      Files.createDirectories(home.resolve("jars"));
+      Files.writeString(home.resolve("RELEASE"), "");
+      return new Launch(Files.writeString(tmp.resolve("app.jar"), "jar"), home, Files.writeString(tmp.resolve("java17.args"), "-Da=b"));
+    }
+
+    ScalingBench.Options options(int rounds) {
+      return new ScalingBench.Options(rounds, "-XX:+UseSerialGC", 2048, jar, home, argfile, "stamp");
+    }
+  }
+
+  @Test
+  void badOptionsAreNamed(@TempDir Path tmp) throws Exception {
+    Launch l = Launch.in(tmp);
+    assertEquals("--rounds", assertThrows(ConfigError.class, () -> l.options(0)).key());
+    assertEquals("--executor-memory-mb",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 0, l.jar(), l.home(), null, "s")).key());
+    assertEquals("--app-jar",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, null, l.home(), null, "s")).key());
+    assertEquals("--app-jar",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, tmp.resolve("no.jar"), l.home(), null, "s")).key());
+    assertEquals("--spark-home",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), null, null, "s")).key());
+    Files.delete(l.home().resolve("RELEASE"));
+    assertEquals("--spark-home",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), l.home(), null, "s")).key());
+    Files.writeString(l.home().resolve("RELEASE"), "");
+    assertEquals("--java17-argfile",
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), l.home(), tmp.resolve("x"), "s")).key());
+  }
+
+  @Test
+  void benchTrainsThePtbSmallPresetWithStatisticsWhateverTheUserSet() {
+    AwdlmConfig c = ConfigLoader.load(null, ScalingBench.overrides(List.of("model.nhid=32", "train.averagingFrequency=2",
+        "train.collectStats=false", "train.repartition=always", "data.vocabSize=300")));
+    assertEquals(400, c.model().nhid());
+    assertEquals(0.65, c.model().dropouti());
+    assertEquals(35, c.train().bptt());
+    assertEquals(5, c.train().averagingFrequency());
+    assertTrue(c.train().collectStats());
+    assertEquals(2, c.train().prefetch());
+    assertEquals("never", String.valueOf(c.train().repartition()).toLowerCase(java.util.Locale.ROOT));
+    assertEquals(300, c.data().vocabSize(), "the corpus settings stay the user's");
+  }
+
+  @Test
+  void executorsLoadTheAppJarWithTheJava17FlagsAndTheLocalClock(@TempDir Path tmp) throws Exception {
+    Launch l = Launch.in(tmp);
+    String property = "org.deeplearning4j.spark.time.TimeSource";
+    String before = System.getProperty(property);
+    try {
+      SparkConf conf = ScalingBench.clusterConf(2, l.options(3));
+      assertEquals("local-cluster[2,1,2048]", conf.get("spark.master"));
+      assertEquals("2048m", conf.get("spark.executor.memory"));
+      assertEquals(l.jar().toAbsolutePath().toString(), conf.get("spark.jars"));
+      String local = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+      assertEquals("@" + l.argfile().toAbsolutePath() + " -XX:+UseSerialGC -D" + property + "=" + local,
+          conf.get("spark.executor.extraJavaOptions"));
+      assertEquals(local, System.getProperty(property), "the driver's statistics use the local clock too");
+    } finally {
+      if (before == null) System.clearProperty(property);
+      else System.setProperty(property, before);
+    }
   }
 }

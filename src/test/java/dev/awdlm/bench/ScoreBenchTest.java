@@ -1,21 +1,26 @@
 package dev.awdlm.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awdlm.config.ConfigError;
 import dev.awdlm.score.TinyModel;
 import dev.awdlm.spark.SparkSessions;
 import dev.awdlm.testing.CliRun;
 import dev.awdlm.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench score} for real on the tiny model and text: its JSON contract, not its speed. */
+/** {@code bench score} for real on the tiny model and text: its JSON contract, not its speed; and its options and median. */
 class ScoreBenchTest {
 
   @Test
@@ -44,5 +49,19 @@ class ScoreBenchTest {
     try (var left = Files.list(tmp.resolve("out/bench"))) {
       assertEquals(1, left.count(), "only score.json: the scratch outputs are gone");
     }
+  }
+
+  @Test
+  void badOptionsAreNamed() {
+    assertEquals("--model", assertThrows(ConfigError.class, () -> new ScoreBench.Options(" ", List.of(), List.of(1), 1)).key());
+    assertEquals("--cores", assertThrows(ConfigError.class, () -> new ScoreBench.Options("m", List.of(), List.of(0), 1)).key());
+    assertEquals("--cores", assertThrows(ConfigError.class, () -> new ScoreBench.Options("m", List.of(), List.of(), 1)).key());
+    assertEquals("--repeats", assertThrows(ConfigError.class, () -> new ScoreBench.Options("m", List.of(), List.of(1), 0)).key());
+  }
+
+  @Test
+  void medianLeavesTheWarmUpRunOut() {
+    Iterator<Integer> runs = List.of(50, 1, 30, 2).iterator(); // the warm-up is the slowest, as on a cold JVM
+    assertEquals(2, ScoreBench.median(runs::next, Comparator.<Integer>naturalOrder(), 3));
   }
 }

@@ -1,6 +1,7 @@
 package dev.awdlm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,5 +55,25 @@ class BenchCommandTest {
       assertEquals(List.of("a b", "c d e", "f"), lines.subList(k, k + 3).stream().sorted().toList(), "repetition " + k / 3);
     }
     assertTrue(Files.readString(PrepareBench.generate(source, tmp.resolve("three"), 60, 6)).length() > 0);
+  }
+
+  @Test
+  void outputComesAfterTheUsersOverridesAsCommonOptionsApplyIt() {
+    CommonOptions common = new CommonOptions();
+    common.overrides = List.of("output.dir=file:/a", "train.epochs=2");
+    common.output = "file:/b";
+    assertEquals(List.of("output.dir=file:/a", "train.epochs=2", "output.dir=file:/b"), BenchCommand.overrides(common));
+  }
+
+  @Test
+  void scalingRefusesASparkHomeThatSparksWorkersWouldNotUse(@TempDir Path tmp) throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("spark-home/jars")).getParent();
+    Files.writeString(home.resolve("RELEASE"), "");
+    Path jar = Files.writeString(tmp.resolve("app.jar"), "jar");
+    dev.awdlm.testing.CliRun r = AwdlmCommandTest.awdlm("bench", "scaling", "--app-jar", jar.toString(), "--spark-home", home.toString(),
+        "--output", tmp.resolve("out").toUri().toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--spark-home = '" + home + "': is not $SPARK_HOME"), r.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
   }
 }

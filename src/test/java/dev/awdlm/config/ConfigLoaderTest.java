@@ -135,31 +135,4 @@ class ConfigLoaderTest {
     ConfigError e = assertThrows(ConfigError.class, () -> c.data().requireSplits());
     assertEquals("data.test", e.key());
   }
-
-  @Test
-  void learningRateDecaysAfterWhenEpochs() {
-    TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2, 4]")).train();
-    assertEquals(30, t.learningRate(1, 2));
-    assertEquals(30, t.learningRate(2, 2));
-    assertEquals(3, t.learningRate(3, 2), 1e-12);
-    assertEquals(0.3, t.learningRate(5, 2), 1e-12);
-  }
-
-  @Test
-  void linearLrScalingMultipliesByTheWorkersBeforeTheDecays() {
-    TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2]", "train.lrScaling=linear")).train();
-    assertEquals(30, t.learningRate(1, 1));
-    assertEquals(60, t.learningRate(1, 2));
-    assertEquals(6, t.learningRate(3, 2), 1e-12);
-    assertEquals(12, t.learningRate(3, 4), 1e-12);
-  }
-
-  @Test
-  void cappedLrScalingNeverExceedsTheBaseRate() {
-    TrainConfig t = ConfigLoader.load(null, List.of("train.lr=30", "train.when=[2, 3]", "train.lrScaling=linear-capped")).train();
-    assertEquals(30, t.learningRate(1, 2));
-    assertEquals(6, t.learningRate(3, 2), 1e-12);
-    assertEquals(30, t.learningRate(3, 16), 1e-12);
-    assertEquals(0.6, t.learningRate(4, 2), 1e-12);
-  }
 }

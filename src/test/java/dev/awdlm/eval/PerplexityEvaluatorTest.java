@@ -6,6 +6,7 @@ import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
 import dev.awdlm.model.AwdLstmLayerImpl;
 import dev.awdlm.model.LanguageModels;
+import dev.awdlm.train.LearningRateSchedule;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -26,7 +27,7 @@ class PerplexityEvaluatorTest {
     ModelConfig m = new ModelConfig(8, 10, 2, 0.4, 0.3, 0.5, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
     TrainConfig t = new TrainConfig(1, 0.25, 1, rows, rows, 5, 2, 1, 0, 7, TrainConfig.Optimizer.SGD, 5, List.of(), 1, 1, 0,
         "never", false, TrainConfig.LrScaling.NONE);
-    MultiLayerNetwork net = LanguageModels.awdLstm(m, t, vocab);
+    MultiLayerNetwork net = LanguageModels.awdLstm(m, t, vocab, LearningRateSchedule.initial(t));
     Random r = new Random(3);
     float[] f = new float[rows * steps];
     float[] l = new float[rows * steps];

@@ -90,6 +90,20 @@ class JobsScriptsIT {
     assertTrue(text.contains("SparkSubmitOperator") && text.contains("\"retrain\"") && text.contains("{{ ds }}"), text);
   }
 
+  /**
+   * The launcher lays out the Spark home and hands it, the app jar and the Java 17 flags to the
+   * bench: the options pass, and the first error is the bad config value, before any Spark.
+   */
+  @Test
+  void benchScalingGetsItsJarAndSparkHomeFromTheLauncher(@TempDir Path tmp) {
+    Path out = tmp.resolve("runs");
+    Processes.Result r = run("jobs/awdlm", "bench", "scaling", "--config", "src/test/resources/it/tiny.conf",
+        "--set", "data.vocabSize=-7", "--output", out.toUri().toString());
+    assertEquals(2, r.exitCode(), r.describe());
+    assertTrue(r.output().contains("data.vocabSize = -7"), r.describe());
+    assertFalse(Files.exists(out), "nothing may be written");
+  }
+
   @Test
   void submitNeedsACommand() {
     Processes.Result r = run("jobs/submit", "--master", "local[1]");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.model.LanguageModels;
+import dev.awdlm.train.LearningRateSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,7 +26,7 @@ class BatchScorerTest {
   private static MultiLayerNetwork net(String kind) {
     AwdlmConfig c = ConfigLoader.load(null, List.of("model.kind=" + kind, "model.emsize=8", "model.nhid=12", "model.nlayers=2",
         "model.tied=false", "model.dropout=0", "model.dropouth=0", "model.dropouti=0", "model.dropoute=0", "model.wdrop=0"));
-    return LanguageModels.of(c.model(), c.train(), VOCAB);
+    return LanguageModels.of(c.model(), c.train(), VOCAB, LearningRateSchedule.initial(c.train()));
   }
 
   private static List<int[]> sequences() {

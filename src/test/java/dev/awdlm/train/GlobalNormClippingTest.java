@@ -28,7 +28,7 @@ class GlobalNormClippingTest {
         "model.dropout=0", "model.dropouth=0", "model.dropouti=0", "model.dropoute=0", "model.wdrop=0",
         "train.alpha=0", "train.beta=0", "train.wdecay=0", "train.lr=0.5", "train.clip=" + clip, "train.bptt=5"));
     TrainConfig t = config.train();
-    return LanguageModels.awdLstm(config.model(), t, 11);
+    return LanguageModels.awdLstm(config.model(), t, 11, LearningRateSchedule.initial(t));
   }
 
   private static DataSet data() {

@@ -63,7 +63,7 @@ class NllListenerTest {
   @ValueSource(strings = {"awd-lstm", "lstm"})
   void theReportedNllIsTheLabelsNllWithoutRegularization(String kind) {
     AwdlmConfig config = config(kind);
-    MultiLayerNetwork net = LanguageModels.of(config.model(), config.train(), VOCAB);
+    MultiLayerNetwork net = LanguageModels.of(config.model(), config.train(), VOCAB, LearningRateSchedule.initial(config.train()));
     DataSet ds = twoWindows(config.train().bptt());
     double expected = nllOf(net.clone(), ds);
 

@@ -35,7 +35,8 @@ class TrainerWorkersTest {
     AwdlmConfig config = run.config("train.workers=1", "train.averagingFrequency=3", "train.optimizer=sgd", "train.lr=1", "model.dropout=0");
     TrainResult r = Trainer.train(config, sc, run.layout, run.prepared);
     Configuration conf = sc.hadoopConfiguration();
-    MultiLayerNetwork alone = run.fitAlone(LanguageModels.of(config.model(), config.train(), run.prepared.vocabSize()),
+    MultiLayerNetwork alone = run.fitAlone(LanguageModels.of(config.model(), config.train(), run.prepared.vocabSize(),
+        LearningRateSchedule.initial(config.train())),
         config, 1, conf);
     MultiLayerNetwork trained = SavedModel.loadNetwork("model", run.layout.model(), conf);
     TinyRun.assertClose(alone.params(), trained.params(), "one worker against one network");

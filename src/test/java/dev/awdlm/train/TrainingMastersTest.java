@@ -80,7 +80,7 @@ class TrainingMastersTest {
   void aRoundTrainsTheGivenWorkersAndEveryWorkerReportsItsTokens(int workers, int observed, JavaSparkContext sc) throws IOException {
     AwdlmConfig config = config("train.averagingFrequency=3", "train.batchSize=2", "train.bptt=5", "train.optimizer=sgd");
     RoundCollector collector = new RoundCollector();
-    var net = LanguageModels.of(config.model(), config.train(), VOCAB);
+    var net = LanguageModels.of(config.model(), config.train(), VOCAB, LearningRateSchedule.initial(config.train()));
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(config.train(), workers, collector));
     List<String> paths = dataSets(3, 2, 10);
     sparkNet.fitPaths(TrainingMasters.round(sc, paths, workers, 3));
