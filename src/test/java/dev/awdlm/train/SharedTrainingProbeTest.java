@@ -98,7 +98,7 @@ class SharedTrainingProbeTest {
     TinyRun run = new TinyRun(tmp, sc);
     AwdlmConfig config = run.config();
     Configuration conf = sc.hadoopConfiguration();
-    MultiLayerNetwork net = LanguageModels.of(config.model(), config.train(), run.prepared.vocabSize());
+    MultiLayerNetwork net = LanguageModels.of(config.model(), config.train(), run.prepared.vocabSize(), LearningRateSchedule.initial(config.train()));
     List<String> files = run.trainFiles(conf);
     List<DataSet> data = files.stream().map(f -> TinyRun.load(f, conf)).toList();
     SharedTrainingMaster master = SharedTraining.master(config.train().batchSize(), 1);
