@@ -147,7 +147,8 @@ public final class ConfigLoader {
         get(c, "train.nonmono", c::getInt), get(c, "train.when", c::getIntList),
         get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt),
         get(c, "train.prefetch", c::getInt), get(c, "train.repartition", c::getString),
-        get(c, "train.collectStats", c::getBoolean), TrainConfig.LrScaling.parse(get(c, "train.lrScaling", c::getString)));
+        get(c, "train.collectStats", c::getBoolean), TrainConfig.LrScaling.parse(get(c, "train.lrScaling", c::getString)),
+        TrainConfig.Sync.parse(get(c, "train.sync", c::getString)));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
     RetrainConfig retrain = new RetrainConfig(get(c, "retrain.epochs", c::getInt),
         get(c, "retrain.minImprovement", c::getDouble), get(c, "retrain.leaseTtlSeconds", c::getInt));

@@ -28,6 +28,9 @@ import java.util.Locale;
  * @param lrScaling {@code none}, {@code linear} (multiply the learning rate by the number of
  *     workers) or {@code linear-capped} (the same, never above {@code lr}); the rates themselves are
  *     computed by {@code train.LearningRateSchedule}
+ * @param sync how the workers' training is combined: {@code averaging} (dl4j-spark's parameter
+ *     averaging every {@code averagingFrequency} DataSets) or {@code sharing} (gradient sharing:
+ *     threshold-encoded updates exchanged after every step, docs/gradient-sharing.md)
  */
 public record TrainConfig(
     double lr,
@@ -48,7 +51,8 @@ public record TrainConfig(
     int prefetch,
     String repartition,
     boolean collectStats,
-    LrScaling lrScaling) {
+    LrScaling lrScaling,
+    Sync sync) {
 
   public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
 
@@ -81,6 +85,20 @@ public record TrainConfig(
     }
   }
 
+  /** How the workers' training is combined (built by {@code train.TrainingMasters}). */
+  public enum Sync {
+    AVERAGING,
+    SHARING;
+
+    static Sync parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("train.sync", value, "must be one of averaging, sharing");
+      }
+    }
+  }
+
   public TrainConfig {
     Check.positive("train.lr", lr);
     Check.nonNegative("train.clip", clip);
@@ -102,5 +120,16 @@ public record TrainConfig(
     Check.nonNegative("train.prefetch", prefetch);
     if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
     if (lrScaling == null) throw new ConfigError("train.lrScaling", "must be one of none, linear, linear-capped");
+    if (sync == null) throw new ConfigError("train.sync", "must be one of averaging, sharing");
+    if (sync == Sync.SHARING && !when.isEmpty()) {
+      // M2's executors build their network from the first round's broadcast and keep it for the run
+      throw new ConfigError("train.when", when, "must be empty with train.sync = sharing: the executors keep the learning rate "
+          + "of the run's first round (docs/gradient-sharing.md)");
+    }
+    if (sync == Sync.SHARING && collectStats) {
+      // SharedTrainingMaster.getTrainingStats() returns null in dl4j-spark-parameterserver 1.0.0-M2
+      throw new ConfigError("train.collectStats", true, "must be false with train.sync = sharing: gradient sharing collects no "
+          + "dl4j-spark training statistics");
+    }
   }
 }
