@@ -170,10 +170,10 @@ public final class ScalingBench {
       JavaSparkContext sc = SparkSessions.context(spark);
       MultiLayerNetwork net = LanguageModels.awdLstm(c.model(), t, vocab, LearningRateSchedule.initial(t));
       // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
-      new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, new RoundCollector()))
+      new SparkDl4jMultiLayer(sc, net, TrainingMasters.averaging(t, n, new RoundCollector()))
           .fitPaths(TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()));
       RoundCollector collector = new RoundCollector();
-      SparkDl4jMultiLayer timed = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, collector));
+      SparkDl4jMultiLayer timed = new SparkDl4jMultiLayer(sc, net, TrainingMasters.averaging(t, n, collector));
       timed.setCollectTrainingStats(true);
       List<Integer> workers = new ArrayList<>();
       long tokens = 0;

@@ -46,7 +46,7 @@ public final class Pipeline {
         Json.tree(config.json()), prepared, trained.parameters(), trained.workers(), trained.plannedWorkers(), executors(sc),
         sc.defaultParallelism(),
         trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
-        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall);
+        eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall, trained.unobserved());
     ReportWriter.write(layout, report, conf);
     return report;
   }

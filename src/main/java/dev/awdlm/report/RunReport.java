@@ -24,6 +24,8 @@ import java.util.Map;
  * @param valid final validation evaluation of the saved model
  * @param test final test evaluation of the saved model
  * @param wallSeconds wall time per stage
+ * @param unobserved figures left null because training could not observe them, each with why (see
+ *     {@code TrainResult.unobserved})
  */
 public record RunReport(
     String schema,
@@ -44,13 +46,15 @@ public record RunReport(
     double testPpl,
     Evaluation valid,
     Evaluation test,
-    Map<String, Double> wallSeconds) {
+    Map<String, Double> wallSeconds,
+    Map<String, String> unobserved) {
 
   /**
    * 3: epochs carry train_nll (mean NLL per trained token; train_loss, which averaged one
    * regularized score per round, is gone), tokens, workers and their rounds; planned_workers.
+   * 4: train_nll and train_ppl may be null (gradient sharing), with the reason in unobserved.
    */
-  public static final String SCHEMA = "awdlm.report/3";
+  public static final String SCHEMA = "awdlm.report/4";
 
   /**
    * One split's final evaluation.

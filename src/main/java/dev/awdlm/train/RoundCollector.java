@@ -13,24 +13,26 @@ import org.deeplearning4j.core.storage.StorageMetaData;
  * The driver's end of {@link NllListener}: dl4j-spark puts the workers' {@link WindowNll} reports
  * here after each averaging round, and {@link #drain} sums them up for that round.
  */
-public final class RoundCollector implements StatsStorageRouter {
+public final class RoundCollector implements StatsStorageRouter, RoundObserver {
   private final List<WindowNll> windows = new ArrayList<>();
 
   /**
-   * One averaging round as the workers reported it.
+   * One round as the driver observed it.
    *
-   * @param nllSum summed NLL over every token the workers trained on
+   * @param nllSum summed NLL over every token the workers trained on; null where it is not
+   *     observed (gradient sharing)
    * @param tokens predicted tokens trained on
    * @param workers distinct workers that fitted at least one window
    */
-  public record Tally(double nllSum, long tokens, int workers) {
-    /** Mean NLL per trained token. */
-    public double meanNll() {
-      return nllSum / tokens;
+  public record Tally(Double nllSum, long tokens, int workers) {
+    /** Mean NLL per trained token, or null when not observed. */
+    public Double meanNll() {
+      return nllSum == null ? null : nllSum / tokens;
     }
   }
 
   /** The reports since the last call, summed; the collector is empty afterwards. */
+  @Override
   public synchronized Tally drain() {
     double nll = 0;
     long tokens = 0;

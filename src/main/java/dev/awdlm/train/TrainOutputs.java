@@ -7,6 +7,7 @@ import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -64,8 +65,9 @@ final class TrainOutputs {
    * run's vocabulary and config, then {@code train.json}.
    *
    * @param plannedWorkers the workers dl4j-spark was given
+   * @param nllUnobserved why the training NLL was not observed; null when it was
    */
-  TrainResult save(MultiLayerNetwork trained, Progress p, int plannedWorkers, long trainTokensPerEpoch) {
+  TrainResult save(MultiLayerNetwork trained, Progress p, int plannedWorkers, long trainTokensPerEpoch, String nllUnobserved) {
     Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
     SavedModel.write(layout.modelDir(), trained, vocab, config, layout.runId(), conf);
     int observed = p.epochs.stream().mapToInt(EpochMetrics::workers).max().orElse(0);
@@ -74,7 +76,8 @@ final class TrainOutputs {
           config.train().workers());
     }
     TrainResult result = new TrainResult(observed, plannedWorkers, trainTokensPerEpoch, trained.numParams(), p.trainSeconds,
-        p.rollbacks, p.asgd.triggerEpoch(), p.epochs);
+        p.rollbacks, p.asgd.triggerEpoch(), p.epochs,
+        nllUnobserved == null ? Map.of() : Map.of(TrainResult.TRAIN_NLL, nllUnobserved));
     HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
     return result;
   }
