@@ -55,7 +55,7 @@ public final class GradientSharing {
         .controllerAddress(driverHost)
         .networkMask(networkMask(driverHost))
         .build();
-    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(), t.batchSize())
+    return new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(), t.batchSize())
         .batchSizePerWorker(t.batchSize())
         // One trainer thread per JVM: with 2, M2's ParallelWrapper hung in
         // DefaultTrainer.waitTillRunning on the second fit, and with truncated BPTT on the first.
@@ -67,7 +67,6 @@ public final class GradientSharing {
         .repartitionData(TrainingMasters.repartition(t.repartition()))
         .rngSeed(t.seed())
         .build();
-    return master;
   }
 
   /**
