@@ -7,6 +7,7 @@ import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.Presets;
 import dev.awdlm.config.TrainConfig;
 import dev.awdlm.eval.PerplexityEvaluator;
+import dev.awdlm.io.PeakRss;
 import dev.awdlm.model.AwdLstmSpec;
 import dev.awdlm.model.LanguageModels;
 import dev.awdlm.spark.SparkSessions;
@@ -14,7 +15,11 @@ import dev.awdlm.train.LearningRateSchedule;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,13 +30,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code bench model}: training throughput of a language-model network in this JVM, TBPTT updates
  * over random token streams (the cost does not depend on the tokens), tokens/s after warm-up
- * windows; the PTB presets' AWD-LSTMs against a stock DL4J LSTM stack and the GEMM ceiling.
+ * windows; the PTB presets' AWD-LSTMs against a stock DL4J LSTM stack of the same FLOPs
+ * ({@link LanguageModels#stockBaseline}) and the GEMM ceiling, measured again right before each
+ * model so that a neighbour's load skews the fractions less. GFLOP/s are {@link TrainingFlops}.
  */
 public final class ModelBench {
   static final int VOCAB = 10_000;
-  /** Streams of the wide evaluation, beside the preset's train.evalBatchSize. */
+  /** Streams of awd-lstm-lm's stateful evaluation (its eval batch size), and a wide evaluation beside it. */
+  static final int EVAL_STREAMS = 10;
   static final int EVAL_WIDE = 100;
   static final List<String> SIZES = List.of("small", "full");
+  private static final String STOCK = "stock_small";
+  private static final long RSS_SAMPLE_MILLIS = 200;
 
   private ModelBench() {}
 
@@ -51,6 +61,29 @@ public final class ModelBench {
   }
 
   /**
+   * One model's figures.
+   *
+   * @param key its prefix in the JSON: small, full, stock_small
+   * @param ceilingGflops the sgemm ceiling measured right before it
+   * @param evalTokensPerS stateful evaluation tokens/s by streams; empty for the stock model
+   */
+  record Figures(String key, long parameters, double ceilingGflops, double flopsPerToken, double tokensPerS,
+      Map<Integer, Double> evalTokensPerS) {
+    double gflops() {
+      return tokensPerS * flopsPerToken / 1e9;
+    }
+
+    double ceilingFraction() {
+      return gflops() / ceilingGflops;
+    }
+
+    String speed() {
+      return String.format("%.0f tokens/s x %.1f MFLOP/token = %.1f GFLOP/s = %.1f%% of the ceiling", tokensPerS, flopsPerToken / 1e6,
+          gflops(), 100 * ceilingFraction());
+    }
+  }
+
+  /**
    * Measures each size, prints a line per figure, and publishes {@code <output.dir>/bench/model.json}.
    *
    * @param config the user's config file (null: defaults) and {@code overrides}: where the result
@@ -58,32 +91,26 @@ public final class ModelBench {
    */
   public static BenchResult run(Options options, File config, List<String> overrides, PrintStream out) {
     AwdlmConfig c = ConfigLoader.load(config, overrides);
-    int cores = Runtime.getRuntime().availableProcessors();
-    // GEMMs use every core. A step's elementwise ops touch only B x H values, too few to pay for
-    // OpenMP's dispatch, so by default they run on the calling thread.
-    Nd4j.getEnvironment().setMaxMasterThreads(options.opThreads());
-    Nd4j.getEnvironment().setMaxThreads(options.opThreads());
-    Nd4j.factory().blas().setMaxThreads(cores);
-
-    double ceiling = GemmCeiling.gflops(2048, cores, 3);
-    out.printf("sgemm ceiling: %.1f GFLOP/s on %d threads%n", ceiling, cores);
-    AwdlmConfig small = preset("small", c.train().seed());
-    BenchResult result = new BenchResult("model").put("cores", cores).put("op_threads", options.opThreads())
-        .put("batch", small.train().batchSize()).put("vocab", VOCAB).put("ceiling_gflops", ceiling);
-    if (options.sizes().contains("small")) {
-      double smallTps = measure("small", small, options.seconds(), ceiling, result, out);
-      ModelConfig m = small.model();
-      ModelConfig stockSmall = new ModelConfig(m.emsize(), m.nhid(), m.nlayers(), 0, 0, 0, 0, 0, false, ModelConfig.Kind.LSTM);
-      MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, small.train(), VOCAB, LearningRateSchedule.initial(small.train()));
-      double stockTps = trainingSpeed(stock, VOCAB, small.train().batchSize(), small.train().bptt(), 2, options.seconds(), 1)
-          .tokensPerSecond();
-      out.printf("stock DL4J LSTM (%d/%d, %d layers, untied, no dropout): %.0f tokens/s; AWD-LSTM small is %.2fx%n",
-          m.emsize(), m.nhid(), m.nlayers(), stockTps, smallTps / stockTps);
-      result.put("stock_small_tokens_per_s", stockTps).put("small_vs_stock", smallTps / stockTps);
+    try (PeakRss rss = PeakRss.start(RSS_SAMPLE_MILLIS)) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      // GEMMs use every core. A step's elementwise ops touch only B x H values, too few to pay for
+      // OpenMP's dispatch, so by default they run on the calling thread.
+      Nd4j.getEnvironment().setMaxMasterThreads(options.opThreads());
+      Nd4j.getEnvironment().setMaxThreads(options.opThreads());
+      Nd4j.factory().blas().setMaxThreads(cores);
+      List<Figures> figures = new ArrayList<>();
+      int batch = 0;
+      for (String size : options.sizes()) {
+        AwdlmConfig preset = preset(size, c.train().seed());
+        batch = preset.train().batchSize();
+        figures.add(awdLstm(size, preset, options.seconds(), cores, out));
+        if (size.equals("small")) figures.add(stock(preset, options.seconds(), cores, out));
+      }
+      out.printf("peak RSS of this JVM and its children: %s%n", rss.describe());
+      BenchResult result = summary(cores, options.opThreads(), batch, figures, rss.peakMb());
+      result.publish(c.output().root(), SparkSessions.hadoopConfiguration(), out);
+      return result;
     }
-    if (options.sizes().contains("full")) measure("full", preset("full", c.train().seed()), options.seconds(), ceiling, result, out);
-    result.publish(c.output().root(), SparkSessions.hadoopConfiguration(), out);
-    return result;
   }
 
   /** The PTB preset of {@code size} over reference.conf alone, with the user's seed. */
@@ -95,29 +122,73 @@ public final class ModelBench {
     return ConfigLoader.load(null, overrides);
   }
 
-  /** Training, then stateful evaluation at two widths, of one size; returns its training tokens/s. */
-  private static double measure(String name, AwdlmConfig c, double seconds, double ceiling, BenchResult result, PrintStream out) {
+  /**
+   * The JSON: per model its tokens/s, GFLOP/s, ceiling and fraction of it, and for the AWD-LSTMs
+   * {@code eval_<size>_<streams>_ratio}, evaluation over training tokens/s; {@code ceiling_gflops}
+   * is the highest ceiling of the run.
+   */
+  static BenchResult summary(int cores, int opThreads, int batch, List<Figures> figures, OptionalLong peakRssMb) {
+    BenchResult result = new BenchResult("model").put("cores", cores).put("op_threads", opThreads)
+        .put("batch", batch).put("vocab", VOCAB);
+    Map<String, Figures> byKey = new LinkedHashMap<>();
+    for (Figures f : figures) {
+      byKey.put(f.key(), f);
+      result.put(f.key() + "_tokens_per_s", f.tokensPerS()).put(f.key() + "_gflops", f.gflops())
+          .put(f.key() + "_ceiling_gflops", f.ceilingGflops()).put(f.key() + "_ceiling_fraction", f.ceilingFraction())
+          .put(f.key() + "_flops_per_token", f.flopsPerToken()).put(f.key() + "_parameters", f.parameters());
+      f.evalTokensPerS().forEach((streams, tps) -> result.put("eval_" + f.key() + "_" + streams + "_tokens_per_s", tps)
+          .put("eval_" + f.key() + "_" + streams + "_ratio", tps / f.tokensPerS()));
+    }
+    if (byKey.containsKey("small") && byKey.containsKey(STOCK)) {
+      result.put("small_vs_stock", byKey.get("small").tokensPerS() / byKey.get(STOCK).tokensPerS());
+    }
+    result.put("ceiling_gflops", figures.stream().mapToDouble(Figures::ceilingGflops).max().orElse(Double.NaN));
+    return result.put("peak_rss_mb", peakRssMb.isPresent() ? peakRssMb.getAsLong() : null);
+  }
+
+  /** Training, then stateful evaluation at two widths, of one preset. */
+  private static Figures awdLstm(String size, AwdlmConfig c, double seconds, int cores, PrintStream out) {
     ModelConfig m = c.model();
     TrainConfig t = c.train();
-    AwdLstmSpec spec = AwdLstmSpec.of(m, t, VOCAB);
+    double ceiling = ceiling(size, cores, out);
     MultiLayerNetwork net = LanguageModels.awdLstm(m, t, VOCAB, LearningRateSchedule.initial(t));
+    double flops = TrainingFlops.of(AwdLstmSpec.of(m, t, VOCAB)).perToken();
     double tps = trainingSpeed(net, VOCAB, t.batchSize(), t.bptt(), 2, seconds, 1).tokensPerSecond();
-    double gflops = tps * trainingFlopsPerToken(spec) / 1e9;
-    out.printf("AWD-LSTM %s (%d/%d, %d layers, bptt %d, %,d parameters): %.0f tokens/s, %.1f GFLOP/s = %.1f%% of the ceiling%n",
-        name, m.emsize(), m.nhid(), m.nlayers(), t.bptt(), net.numParams(), tps, gflops, 100 * gflops / ceiling);
-    result.put(name + "_tokens_per_s", tps).put(name + "_parameters", net.numParams())
-        .put(name + "_gflops", gflops).put(name + "_ceiling_fraction", gflops / ceiling);
-    // Stateful evaluation at awd-lstm-lm's 10 validation streams, and at EVAL_WIDE streams: a
-    // step's recurrent GEMM re-reads W_hh whatever the batch, so throughput grows with the streams
-    // each task evaluates (train.evalBatchSize, evaluate --chunks).
-    for (int streams : new int[] {t.evalBatchSize(), EVAL_WIDE}) {
-      double eval = evaluationSpeed(net, VOCAB, streams, t.bptt(), 2, seconds / 2, 2).tokensPerSecond();
+    out.printf("AWD-LSTM %s (%d/%d, %d layers, tied, bptt %d, %,d parameters, all PTB dropouts, AR/TAR): %s%n", size, m.emsize(),
+        m.nhid(), m.nlayers(), t.bptt(), net.numParams(), new Figures(size, net.numParams(), ceiling, flops, tps, Map.of()).speed());
+    // A step's recurrent GEMM re-reads W_hh whatever the batch, so evaluation throughput grows
+    // with the streams each task evaluates (train.evalBatchSize, evaluate --chunks).
+    Map<Integer, Double> eval = new LinkedHashMap<>();
+    for (int streams : new int[] {EVAL_STREAMS, EVAL_WIDE}) {
+      double e = evaluationSpeed(net, VOCAB, streams, t.bptt(), 2, seconds / 2, 2).tokensPerSecond();
       out.printf("AWD-LSTM %s evaluation (%d streams, stateful, no dropout): %.0f tokens/s = %.2fx training (target >= 3x)%n",
-          name, streams, eval, eval / tps);
-      String key = name + "_eval" + (streams == EVAL_WIDE ? EVAL_WIDE : "");
-      result.put(key + "_tokens_per_s", eval).put(key + "_vs_train", eval / tps);
+          size, streams, e, e / tps);
+      eval.put(streams, e);
     }
-    return tps;
+    return new Figures(size, net.numParams(), ceiling, flops, tps, eval);
+  }
+
+  /** The stock DL4J stack at the small preset's widths and FLOPs, with the dropouts DL4J has. */
+  private static Figures stock(AwdlmConfig small, double seconds, int cores, PrintStream out) {
+    ModelConfig m = small.model();
+    TrainConfig t = small.train();
+    double ceiling = ceiling("the stock LSTM", cores, out);
+    MultiLayerNetwork net = LanguageModels.stockBaseline(m, t, VOCAB, LearningRateSchedule.initial(t));
+    double flops = TrainingFlops.of(net).perToken();
+    double tps = trainingSpeed(net, VOCAB, t.batchSize(), t.bptt(), 2, seconds, 1).tokensPerSecond();
+    Figures f = new Figures(STOCK, net.numParams(), ceiling, flops, tps, Map.of());
+    out.printf("stock DL4J LSTM at the small AWD-LSTM's widths (%d/%d/%d/%d, decoder %dx%d untied, %,d parameters; locked "
+        + "SpatialDropout %.2f on the first LSTM's input and %.2f on the others', Dropout %.2f on the decoder's input; no "
+        + "embedding dropout, weight drop, AR/TAR): %s%n", m.emsize(), m.hiddenSize(0), m.hiddenSize(1), m.hiddenSize(m.nlayers() - 1),
+        m.hiddenSize(m.nlayers() - 1), VOCAB, net.numParams(), m.dropouti(), m.dropouth(), m.dropout(), f.speed());
+    return f;
+  }
+
+  private static double ceiling(String before, int cores, PrintStream out) {
+    double g = GemmCeiling.gflops(2048, cores, 3);
+    out.printf("sgemm ceiling before %s: %.1f GFLOP/s on %d threads (%s)%n", before, g, cores,
+        MachineLoad.describe(MachineLoad.loadAverage(), OptionalDouble.empty()));
+    return g;
   }
 
   /** A timed run: tokens trained and seconds. */
@@ -176,20 +247,5 @@ public final class ModelBench {
     INDArray features = Nd4j.create(f, new long[] {batch, 1, steps}, 'c');
     INDArray labels = Nd4j.create(l, new long[] {batch, 1, steps}, 'c');
     return new DataSet(features.castTo(DataType.FLOAT), labels.castTo(DataType.FLOAT));
-  }
-
-  /**
-   * Multiply-accumulates per token of the forward pass: input and recurrent GEMMs of every LSTM
-   * layer plus the decoder. Training costs about three times this (forward, and backward for
-   * activations and weights), and a multiply-accumulate is 2 FLOPs.
-   */
-  public static double trainingFlopsPerToken(AwdLstmSpec s) {
-    double macs = 0;
-    for (int l = 0; l < s.nlayers(); l++) {
-      int h = s.hiddenSize(l);
-      macs += 4.0 * h * (s.inputSize(l) + h);
-    }
-    macs += (double) s.hiddenSize(s.nlayers() - 1) * s.vocab();
-    return 3 * 2 * macs;
   }
 }

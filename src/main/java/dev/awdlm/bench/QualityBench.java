@@ -21,9 +21,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bench quality}: the PTB-small AWD-LSTM trained through prepare and train on the config's
- * corpus with 1 worker ({@code local[1]}) and with 2 ({@code local[2]}), averaging every 5
- * DataSets, and whether the 2-worker validation perplexity lands within {@link #TOLERANCE} of
- * the 1-worker one.
+ * corpus with 1 worker ({@code local[1]}) and with 2 ({@code local[2]}), in rounds of 5 DataSets
+ * per worker under parameter averaging or gradient sharing, and whether the 2-worker validation
+ * perplexity lands within {@link #TOLERANCE} of the 1-worker one. Under sharing, {@code local[2]}
+ * is one JVM with one trainer, which both tasks feed: the observed workers say so.
  */
 public final class QualityBench {
   public static final double TOLERANCE = 0.05;
@@ -37,12 +38,17 @@ public final class QualityBench {
    * @param anneal divide the learning rate by 10 for the last epoch
    * @param holdGlobalBatch give each of W workers {@link #GLOBAL_BATCH}/W streams per DataSet, not GLOBAL_BATCH each
    * @param lrScaling {@code train.lrScaling} of both runs (the config validates it)
+   * @param sync {@code train.sync} of both runs (the config validates it)
    * @param stamp names the runs {@code bench-quality-<stamp>-w<workers>}; the command gives a new run id
    */
-  public record Options(int epochs, boolean anneal, boolean holdGlobalBatch, String lrScaling, String stamp) {
+  public record Options(int epochs, boolean anneal, boolean holdGlobalBatch, String lrScaling, String sync, String stamp) {
     public Options {
       if (epochs < 1) throw new ConfigError("--epochs", epochs, "must be >= 1");
       if (anneal && epochs < 2) throw new ConfigError("--epochs", epochs, "must be >= 2 to anneal the last epoch (or give --no-anneal)");
+      if (anneal && "sharing".equals(sync)) {
+        throw new ConfigError("--anneal", true, "cannot be used with --sync sharing: gradient sharing keeps the learning rate of its "
+            + "first round (give --no-anneal)");
+      }
     }
   }
 
@@ -63,6 +69,7 @@ public final class QualityBench {
     all.addAll(Presets.PTB_SMALL);
     all.addAll(List.of("train.averagingFrequency=5", "train.epochs=" + options.epochs(),
         "train.when=" + (options.anneal() ? "[" + (options.epochs() - 1) + "]" : "[]"), "train.lrScaling=" + options.lrScaling(),
+        "train.sync=" + options.sync(),
         "train.workers=" + workers, "train.batchSize=" + (options.holdGlobalBatch() ? GLOBAL_BATCH / workers : GLOBAL_BATCH)));
     return all;
   }
@@ -85,10 +92,12 @@ public final class QualityBench {
     double ppl2 = last(runs[2]).valPpl();
     Verdict verdict = Verdict.of(ppl1, ppl2);
     out.printf("2 workers / 1 worker: %.3f (target within %.0f%%)%n", verdict.ratio(), 100 * TOLERANCE);
-    BenchResult result = new BenchResult("quality").put("epochs", options.epochs()).put("anneal_last_epoch", options.anneal())
+    BenchResult result = new BenchResult("quality").put("sync", options.sync()).put("epochs", options.epochs())
+        .put("anneal_last_epoch", options.anneal())
         .put("lr_scaling", options.lrScaling()).put("hold_global_batch", options.holdGlobalBatch())
         .put("val_ppl_1", ppl1).put("val_ppl_2", ppl2).put("ratio", verdict.ratio())
         .put("train_seconds_1", runs[1].seconds()).put("train_seconds_2", runs[2].seconds())
+        .put("workers_1", runs[1].workers()).put("workers_2", runs[2].workers())
         .put("meets_target", verdict.meetsTarget());
     result.publish(configs[1].output().root(), SparkSessions.hadoopConfiguration(), out);
     return result;
@@ -106,8 +115,8 @@ public final class QualityBench {
         out.printf("%d worker(s) x %d streams, epoch %d at lr %s: validation perplexity %.2f%n",
             workers, c.train().batchSize(), e.epoch(), e.lr(), e.valPpl());
       }
-      out.printf("%d worker(s): validation perplexity %.2f after %d epoch(s), %.0f s of training (%s)%n",
-          workers, last(r).valPpl(), epochs, r.seconds(), layout.runDir());
+      out.printf("%d worker(s) (%d observed training): validation perplexity %.2f after %d epoch(s), %.0f s of training (%s)%n",
+          workers, r.workers(), last(r).valPpl(), epochs, r.seconds(), layout.runDir());
       return r;
     }
   }

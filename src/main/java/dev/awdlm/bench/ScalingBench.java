@@ -15,12 +15,14 @@ import dev.awdlm.spark.SparkSessions;
 import dev.awdlm.train.LearningRateSchedule;
 import dev.awdlm.train.RoundCollector;
 import dev.awdlm.train.TrainingMasters;
+import dev.awdlm.train.TrainingRounds;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
@@ -34,11 +36,12 @@ import org.deeplearning4j.spark.stats.EventStats;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 
 /**
- * {@code bench scaling}: parameter-averaging training tokens/s of the PTB-small AWD-LSTM on 1
- * executor against 2 ({@code local-cluster}, 1 core each), and where a round's wall time goes,
- * from dl4j-spark's training statistics (compute: workers fitting, in parallel; broadcast +
- * aggregate: shipping parameters out and averaging them back; scheduling: everything else), and
- * whether the two runs measured what the bench claims.
+ * {@code bench scaling}: training tokens/s of the PTB-small AWD-LSTM on 1 executor against 2
+ * ({@code local-cluster}, 1 core each), under parameter averaging or gradient sharing
+ * ({@code --sync}), whether the two runs measured what the bench claims, and, under averaging,
+ * where a round's wall time goes, from dl4j-spark's training statistics (compute: workers fitting,
+ * in parallel; broadcast + aggregate: shipping parameters out and averaging them back; scheduling:
+ * everything else). Gradient sharing collects no statistics, so its split is not observed.
  */
 public final class ScalingBench {
   public static final double TARGET = 0.85;
@@ -50,10 +53,15 @@ public final class ScalingBench {
    */
   public static final double NOISE = 0.05;
 
+  /** Why a gradient-sharing run has no round-time split. */
+  static final String SPLIT_UNOBSERVED = "gradient sharing: SharedTrainingMaster (dl4j-spark-parameterserver 1.0.0-M2) collects no "
+      + "training statistics";
+
   private ScalingBench() {}
 
   /**
-   * @param rounds timed averaging rounds per cluster size
+   * @param rounds timed rounds per cluster size
+   * @param sync {@code train.sync} of both runs (the config validates it)
    * @param executorJavaOptions extra JVM options for the executors, recorded with the result
    * @param executorMb heap per executor JVM
    * @param appJar the application jar the executors load awdlm from
@@ -64,10 +72,11 @@ public final class ScalingBench {
    *     ({@code conf/java17.args}); null for none
    * @param stamp names the run that prepares the corpus, {@code bench-scaling-<stamp>}; a new run id
    */
-  public record Options(int rounds, String executorJavaOptions, int executorMb, Path appJar, Path sparkHome, Path java17Argfile,
-      String stamp) {
+  public record Options(int rounds, String sync, String executorJavaOptions, int executorMb, Path appJar, Path sparkHome,
+      Path java17Argfile, String stamp) {
     public Options {
       if (rounds < 1) throw new ConfigError("--rounds", rounds, "must be >= 1");
+      if (sync == null) throw new ConfigError("--sync", "must be one of averaging, sharing");
       if (executorMb < 1) throw new ConfigError("--executor-memory-mb", executorMb, "must be >= 1");
       if (appJar == null || !Files.isRegularFile(appJar)) {
         throw new ConfigError("--app-jar", String.valueOf(appJar), "must name the application jar (jobs/awdlm bench scaling passes it)");
@@ -83,11 +92,15 @@ public final class ScalingBench {
     }
   }
 
-  /** The user's overrides, then the PTB-small preset, then this bench's settings, which win. */
-  static List<String> overrides(List<String> user) {
+  /**
+   * The user's overrides, then the PTB-small preset, then this bench's settings, which win:
+   * {@code sync}, and dl4j-spark's statistics under averaging (sharing has none).
+   */
+  static List<String> overrides(List<String> user, String sync) {
     List<String> all = new ArrayList<>(user);
     all.addAll(Presets.PTB_SMALL);
-    all.addAll(List.of("train.averagingFrequency=5", "train.collectStats=true", "train.prefetch=2", "train.repartition=never"));
+    all.addAll(List.of("train.averagingFrequency=5", "train.prefetch=2", "train.repartition=never", "train.when=[]",
+        "train.sync=" + sync, "train.collectStats=" + !"sharing".equals(sync.trim())));
     return all;
   }
 
@@ -99,7 +112,7 @@ public final class ScalingBench {
    * @return the verdict; a non-null failure means the bench did not measure 1 against 2 workers
    */
   public static Verdict run(Options options, File config, List<String> overrides, PrintStream out) {
-    AwdlmConfig c = ConfigLoader.load(config, overrides(overrides));
+    AwdlmConfig c = ConfigLoader.load(config, overrides(overrides, options.sync()));
     RunLayout layout = RunLayout.of(c.output(), "bench-scaling-" + options.stamp());
     PrepareStats prepared;
     try (SparkSession spark = SparkSession.builder().config(SparkSessions.defaults(new SparkConf()).setMaster("local[2]")).getOrCreate()) {
@@ -116,15 +129,20 @@ public final class ScalingBench {
     }
     Verdict verdict = verdict(m[1].tokensPerS(), m[2].tokensPerS(), m[1].workers(), m[2].workers(), TARGET);
     out.printf("executor JVM options: %s%n", options.executorJavaOptions().isBlank() ? "(none)" : options.executorJavaOptions());
-    out.printf("efficiency %.3f (target >= %.2f)%n", verdict.efficiency(), TARGET);
-    BenchResult result = new BenchResult("scaling").put("averaging_frequency", c.train().averagingFrequency())
+    out.printf("%s: efficiency %.3f (target >= %.2f)%n", c.train().sync().name().toLowerCase(Locale.ROOT), verdict.efficiency(),
+        TARGET);
+    BenchResult result = new BenchResult("scaling").put("sync", c.train().sync().name().toLowerCase(Locale.ROOT))
+        .put("averaging_frequency", c.train().averagingFrequency())
         .put("rounds", options.rounds())
         .put("executor_java_options", options.executorJavaOptions()).put("tokens_per_s_1", m[1].tokensPerS())
         .put("tokens_per_s_2", m[2].tokensPerS()).put("efficiency", verdict.efficiency());
     for (int n = 1; n <= 2; n++) {
-      result.put("workers_" + n, m[n].workers()).put("compute_s_" + n, m[n].split().compute())
-          .put("broadcast_aggregate_s_" + n, m[n].split().communication()).put("scheduling_s_" + n, m[n].split().scheduling());
+      Split split = m[n].split();
+      result.put("workers_" + n, m[n].workers()).put("compute_s_" + n, split == null ? null : split.compute())
+          .put("broadcast_aggregate_s_" + n, split == null ? null : split.communication())
+          .put("scheduling_s_" + n, split == null ? null : split.scheduling());
     }
+    if (m[1].split() == null) result.put("split_unobserved", SPLIT_UNOBSERVED);
     result.put("meets_target", verdict.meetsTarget());
     if (verdict.failure() != null) result.put("failure", verdict.failure());
     result.publish(layout.outputDir(), SparkSessions.hadoopConfiguration(), out);
@@ -155,7 +173,8 @@ public final class ScalingBench {
   /**
    * One cluster size's timed rounds.
    *
-   * @param workers the workers that trained in each timed round, as they reported
+   * @param split where the timed rounds' wall time went; null under gradient sharing
+   * @param workers the workers that trained in each timed round, as observed
    */
   private record Measurement(double tokensPerS, Split split, List<Integer> workers) {}
 
@@ -168,29 +187,36 @@ public final class ScalingBench {
     int perRound = n * t.averagingFrequency();
     try (SparkSession spark = SparkSession.builder().config(clusterConf(n, options)).getOrCreate()) {
       JavaSparkContext sc = SparkSessions.context(spark);
-      MultiLayerNetwork net = LanguageModels.awdLstm(c.model(), t, vocab, LearningRateSchedule.initial(t));
-      // Warm-up round: executors start, JIT compiles, the first broadcast is set up.
-      new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, new RoundCollector()))
-          .fitPaths(TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()), TrainingMasters.loader(c.model(), t, 0));
-      RoundCollector collector = new RoundCollector();
-      SparkDl4jMultiLayer timed = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(t, n, collector));
-      timed.setCollectTrainingStats(true);
+      double lr = LearningRateSchedule.initial(t);
+      MultiLayerNetwork net = LanguageModels.awdLstm(c.model(), t, vocab, lr);
+      TrainingRounds rounds = TrainingMasters.rounds(t, n, sc);
+      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, rounds.master());
+      // Warm-up round: executors start, JIT compiles, the first broadcast (and, sharing, the Aeron mesh)
+      // is set up. The same master times the rounds: a second gradient-sharing master on one Spark
+      // context trains without its updates reaching the driver (docs/gradient-sharing.md).
+      rounds.fit(sparkNet, TrainingMasters.round(sc, files.subList(0, perRound), n, t.averagingFrequency()),
+          rounds.epoch(c.model(), t, 0, lr));
+      sparkNet.setCollectTrainingStats(t.collectStats()); // statistics of the timed rounds only
       List<Integer> workers = new ArrayList<>();
       long tokens = 0;
       long start = System.nanoTime();
       for (int r = 1; r <= options.rounds(); r++) {
-        timed.fitPaths(TrainingMasters.round(sc, files.subList(r * perRound, (r + 1) * perRound), n, t.averagingFrequency()),
-            TrainingMasters.loader(c.model(), t, r));
-        RoundCollector.Tally tally = collector.drain();
+        // each round a fresh epoch's window lengths, as training draws them (variable-length BPTT)
+        RoundCollector.Tally tally = rounds.fit(sparkNet,
+            TrainingMasters.round(sc, files.subList(r * perRound, (r + 1) * perRound), n, t.averagingFrequency()),
+            rounds.epoch(c.model(), t, r, lr));
         workers.add(tally.workers());
         tokens += tally.tokens();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      Measurement m = new Measurement(tokens / seconds, split(timed.getSparkTrainingStats(), n, seconds), workers);
-      totals(timed.getSparkTrainingStats()).forEach((k, v) -> out.printf("  %-55s %9.1f s%n", k, v / 1000));
-      out.printf("%d executor(s): %.0f tokens/s over %d rounds (%.1f s), workers per round %s: compute %.0f%%, "
-          + "broadcast+aggregate %.0f%%, scheduling %.0f%%%n", n, m.tokensPerS(), options.rounds(), seconds, workers,
-          100 * m.split().compute() / seconds, 100 * m.split().communication() / seconds, 100 * m.split().scheduling() / seconds);
+      SparkTrainingStats stats = t.collectStats() ? sparkNet.getSparkTrainingStats() : null;
+      Measurement m = new Measurement(tokens / seconds, stats == null ? null : split(stats, n, seconds), workers);
+      totals(stats).forEach((k, v) -> out.printf("  %-55s %9.1f s%n", k, v / 1000));
+      out.printf("%d executor(s): %.0f tokens/s over %d rounds (%.1f s), workers per round %s: %s%n", n, m.tokensPerS(),
+          options.rounds(), seconds, workers, m.split() == null ? "round split not observed (" + SPLIT_UNOBSERVED + ")"
+              : String.format(Locale.ROOT, "compute %.0f%%, broadcast+aggregate %.0f%%, scheduling %.0f%%",
+                  100 * m.split().compute() / seconds, 100 * m.split().communication() / seconds,
+                  100 * m.split().scheduling() / seconds));
       return m;
     }
   }
@@ -214,7 +240,7 @@ public final class ScalingBench {
     if (workers1.stream().anyMatch(w -> w != 1) || workers2.stream().anyMatch(w -> w != 2)) {
       failure = "the rounds trained " + workers1 + " worker(s) on 1 executor and " + workers2 + " on 2, not one per executor";
     } else if (efficiency > 1 + NOISE) {
-      failure = String.format(java.util.Locale.ROOT, "efficiency %.3f is above linear by more than %.0f%%: the two runs differ in "
+      failure = String.format(Locale.ROOT, "efficiency %.3f is above linear by more than %.0f%%: the two runs differ in "
           + "more than their executors", efficiency, 100 * NOISE);
     }
     return new Verdict(efficiency, failure == null && efficiency >= target, failure);

@@ -8,15 +8,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
-    description = {"Measure AWD-LSTM training tokens/s in one JVM on all cores, batch 20, vocabulary 10k,",
-        "all dropouts at awd-lstm-lm's PTB values, against a stock DL4J LSTM stack of the same sizes",
-        "and the sgemm FLOP ceiling, all in this run:",
-        "  small: emsize 200, nhid 400, 3 layers, bptt 35 (target >= 1500 tokens/s)",
-        "  full:  emsize 400, nhid 1150, 3 layers, bptt 70, ~24M parameters (target >= 550 tokens/s)",
-        "Each size's stateful evaluation speed is measured too, at 10 and at 100 streams (target >= 3x training).",
-        "JSON keys: small_tokens_per_s, full_tokens_per_s, small_eval_tokens_per_s, small_eval_vs_train,",
-        "small_eval100_tokens_per_s, small_eval100_vs_train,",
-        "stock_small_tokens_per_s, ceiling_gflops, ..."})
+    description = {"Measure AWD-LSTM training tokens/s and GFLOP/s in one JVM on all cores, batch 20,",
+        "vocabulary 10k, all dropouts at awd-lstm-lm's PTB values, against a stock DL4J LSTM stack",
+        "of the same widths and FLOPs (with DL4J's own dropouts) and the sgemm FLOP ceiling,",
+        "measured again right before each model:",
+        "  small: emsize 200, nhid 400, 3 layers, tied, bptt 35",
+        "  full:  emsize 400, nhid 1150, 3 layers, tied, bptt 70, ~24M parameters",
+        "Each size's stateful evaluation speed is measured too, at 10 and at 100 streams.",
+        "JSON keys: small_tokens_per_s, full_tokens_per_s, small_ceiling_fraction,",
+        "full_ceiling_fraction, stock_small_tokens_per_s, ceiling_gflops, eval_small_10_ratio,",
+        "eval_full_10_ratio, peak_rss_mb, ..."})
 final class ModelBenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 

@@ -9,11 +9,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-    description = {"Measure prepare's tokenize + vocabulary + encode throughput (MB/s, tokens/s)",
-        "on a corpus and on a larger corpus generated from its shuffled lines, in local[N]",
-        "Spark for each N of --cores, and the speed-up from the first N to the last.",
-        "Each figure is the median of --repeats timed passes, after one warm-up pass.",
-        "Targets: >= 10 MB/s per core for the word tokenizer, >= 1.7x from 1 to 2 cores."})
+    description = {"Measure the whole prepare stage (vocabulary, encode, shuffle, DataSet files) and,",
+        "as a second row, tokenize + vocabulary + encode alone (MB/s, tokens/s), on a corpus and on a",
+        "larger corpus generated from its shuffled lines, in local[N] Spark for each N of --cores,",
+        "and the speed-up from the first N to the last. valid and test are the config's (the corpus",
+        "itself when it names none). Each figure is the median of --repeats timed passes, after one",
+        "warm-up pass, and comes with the load average and the cores other processes used meanwhile.",
+        "Targets, on the whole prepare: >= 10 MB/s per core for the word tokenizer, >= 1.7x from 1 to 2 cores."})
 final class PrepareBenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -24,13 +26,13 @@ final class PrepareBenchCommand implements Callable<Integer> {
   @Option(names = "--generated-mb", defaultValue = "200", description = "Size of the generated corpus in MB (default ${DEFAULT-VALUE}; 0 skips it).")
   int generatedMb;
 
-  @Option(names = "--work", paramLabel = "DIR", description = "Where the generated corpus is kept (default: <java.io.tmpdir>/awdlm-bench).")
+  @Option(names = "--work", paramLabel = "DIR", description = "Where the generated corpus and the prepared runs are kept (default: <java.io.tmpdir>/awdlm-bench).")
   Path work;
 
   @Option(names = "--cores", split = ",", defaultValue = "1,2", description = "Spark local[N] masters to compare (default ${DEFAULT-VALUE}).")
   List<Integer> cores;
 
-  @Option(names = "--repeats", defaultValue = "3", description = "Timed passes per corpus and master; the median counts (default ${DEFAULT-VALUE}).")
+  @Option(names = "--repeats", defaultValue = "3", description = "Timed passes per corpus, row and master; the median counts (default ${DEFAULT-VALUE}).")
   int repeats;
 
   @Option(names = "--tokenizer", defaultValue = "word", description = "Tokenizer to measure (default ${DEFAULT-VALUE}).")

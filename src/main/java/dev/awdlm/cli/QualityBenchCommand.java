@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "quality", mixinStandardHelpOptions = true,
     description = {
-        "Train the small AWD-LSTM (200/400, 3 layers, bptt 35, PTB dropouts, SGD lr 30) on the config's corpus (Brown in conf/local.conf) for --epochs epochs with 1 worker (local[1]) and with 2 workers (local[2]), averaging every 5 DataSets, and print both validation perplexities.",
+        "Train the small AWD-LSTM (200/400, 3 layers, bptt 35, PTB dropouts, SGD lr 30) on the config's corpus (Brown in conf/local.conf) for --epochs epochs with 1 worker (local[1]) and with 2 workers (local[2]), in rounds of 5 DataSets per worker, and print both validation perplexities.",
+        "--sync averaging averages the workers' parameters every round; --sync sharing shares threshold-encoded updates after every step (one trainer per JVM, so local[2] trains one; needs --no-anneal).",
         "The last epoch runs at lr/10 (train.when), so both runs end settled rather than wherever lr 30's noise left them; --no-anneal keeps the rate throughout.",
         "Both runs take the same global batch of 20 streams per step: 2 workers take 10 each. --no-hold-global-batch gives each worker 20, so the 2-worker run takes half as many steps. Workers' rates follow train.lrScaling (--lr-scaling).",
         "JSON keys: val_ppl_1, val_ppl_2, ratio. Target: the 2-worker result within 5%% of the 1-worker one."})
@@ -38,9 +39,13 @@ final class QualityBenchCommand implements Callable<Integer> {
       description = "train.lrScaling for both runs: none, linear or linear-capped (default ${DEFAULT-VALUE}).")
   String lrScaling;
 
+  @Option(names = "--sync", defaultValue = "averaging",
+      description = "train.sync for both runs: averaging or sharing (default ${DEFAULT-VALUE}).")
+  String sync;
+
   @Override
   public Integer call() {
-    QualityBench.Options options = new QualityBench.Options(epochs, anneal, holdGlobalBatch, lrScaling, CommonOptions.newRunId());
+    QualityBench.Options options = new QualityBench.Options(epochs, anneal, holdGlobalBatch, lrScaling, sync, CommonOptions.newRunId());
     QualityBench.run(options, common.config, BenchCommand.overrides(common), System.out);
     return AwdlmCommand.OK;
   }

@@ -9,19 +9,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "scaling", mixinStandardHelpOptions = true,
-    description = {"Measure parameter-averaging training tokens/s on 1 executor against 2 (local-cluster,",
-        "1 core each), averaging frequency 5, the small AWD-LSTM (200/400, 3 layers, bptt 35) on",
-        "the config's corpus (Brown in conf/local.conf). Prints the efficiency tokens_per_s_2 /",
-        "(2 tokens_per_s_1) and how round time splits into compute, broadcast + aggregate and",
-        "scheduling. Needs a Spark home laid out for local-cluster and the app jar; jobs/awdlm",
+    description = {"Measure training tokens/s on 1 executor against 2 (local-cluster, 1 core each), rounds of 5",
+        "DataSets per worker, the small AWD-LSTM (200/400, 3 layers, bptt 35) on the config's corpus (Brown in",
+        "conf/local.conf), under parameter averaging or gradient sharing (--sync). Prints the efficiency",
+        "tokens_per_s_2 / (2 tokens_per_s_1) and, under averaging, how round time splits into compute,",
+        "broadcast + aggregate and scheduling. Needs a Spark home laid out for local-cluster and the app jar; jobs/awdlm",
         "bench scaling sets both up. Target: efficiency >= 0.85. Each run trains one worker per executor;",
         "the bench fails (exit code 1, meets_target false) when a round trains another number of workers,",
         "or when the efficiency is more than 5%% above linear: then the runs differ in more than their executors."})
 final class ScalingBenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "Timed averaging rounds per cluster size (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per cluster size (default ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Option(names = "--sync", defaultValue = "averaging",
+      description = "train.sync of both runs: averaging (parameter averaging) or sharing (gradient sharing) (default ${DEFAULT-VALUE}).")
+  String sync;
 
   // Each executor has one core, and serial GC is the JVM's own choice on a 1-CPU machine. G1's
   // concurrent threads take CPU from the other executor's training when every core trains: two
@@ -50,7 +54,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ScalingBench.Options options = new ScalingBench.Options(rounds, executorJavaOptions, executorMb, appJar, sparkHome, java17Argfile,
+    ScalingBench.Options options = new ScalingBench.Options(rounds, sync, executorJavaOptions, executorMb, appJar, sparkHome, java17Argfile,
         CommonOptions.newRunId());
     // The one thing the launch environment decides: Spark's in-process workers start executors from
     // $SPARK_HOME (the working directory when it is unset), so a different --spark-home would hang the bench.

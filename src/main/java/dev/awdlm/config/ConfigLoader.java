@@ -177,7 +177,7 @@ public final class ConfigLoader {
         get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt),
         get(c, "train.prefetch", c::getInt), choice(c, "train.repartition", TrainConfig.Repartition.class),
         get(c, "train.collectStats", c::getBoolean), TrainConfig.LrScaling.parse(get(c, "train.lrScaling", c::getString)),
-        get(c, "train.variableBptt", c::getBoolean));
+        get(c, "train.variableBptt", c::getBoolean), choice(c, "train.sync", TrainConfig.Sync.class));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
     RetrainConfig retrain = new RetrainConfig(get(c, "retrain.epochs", c::getInt),
         get(c, "retrain.minImprovement", c::getDouble), get(c, "retrain.leaseTtlSeconds", c::getInt));

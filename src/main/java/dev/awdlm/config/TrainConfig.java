@@ -32,6 +32,9 @@ import java.util.Locale;
  *     {@code max(5, round(N(bptt', 5)))} steps, {@code bptt' = bptt} with probability 0.95, else
  *     {@code bptt / 2}, at most {@code bptt + }{@value #MAX_SEQ_LEN_DELTA}, with the learning rate
  *     scaled by {@code length / bptt}; fresh lengths every epoch, so window boundaries move
+ * @param sync how the workers' training is combined: {@code averaging} (dl4j-spark's parameter
+ *     averaging every {@code averagingFrequency} DataSets) or {@code sharing} (gradient sharing:
+ *     threshold-encoded updates exchanged after every step, docs/gradient-sharing.md)
  */
 public record TrainConfig(
     double lr,
@@ -53,7 +56,8 @@ public record TrainConfig(
     Repartition repartition,
     boolean collectStats,
     LrScaling lrScaling,
-    boolean variableBptt) {
+    boolean variableBptt,
+    Sync sync) {
 
   /** awd-lstm-lm's {@code max_seq_len_delta}: no variable-length window is longer than bptt + this. */
   public static final int MAX_SEQ_LEN_DELTA = 40;
@@ -69,7 +73,7 @@ public record TrainConfig(
    */
   public TrainConfig forFinetune(int finetuneEpochs) {
     return new TrainConfig(lr, clip, finetuneEpochs, batchSize, evalBatchSize, bptt, alpha, beta, wdecay, seed, optimizer, nonmono,
-        List.of(), workers, averagingFrequency, prefetch, repartition, collectStats, lrScaling, variableBptt);
+        List.of(), workers, averagingFrequency, prefetch, repartition, collectStats, lrScaling, variableBptt, sync);
   }
 
   /**
@@ -111,6 +115,12 @@ public record TrainConfig(
     }
   }
 
+  /** How the workers' training is combined (built by {@code train.TrainingMasters}). */
+  public enum Sync implements ConfigEnum {
+    AVERAGING,
+    SHARING
+  }
+
   public TrainConfig {
     Check.positive("train.lr", lr);
     Check.nonNegative("train.clip", clip);
@@ -132,5 +142,16 @@ public record TrainConfig(
     Check.nonNegative("train.prefetch", prefetch);
     ConfigEnum.require("train.repartition", repartition, Repartition.class);
     if (lrScaling == null) throw new ConfigError("train.lrScaling", "must be one of none, linear, linear-capped");
+    ConfigEnum.require("train.sync", sync, Sync.class);
+    if (sync == Sync.SHARING && !when.isEmpty()) {
+      // M2's executors build their network from the first round's broadcast and keep it for the run
+      throw new ConfigError("train.when", when, "must be empty with train.sync = sharing: the executors keep the learning rate "
+          + "of the run's first round (docs/gradient-sharing.md)");
+    }
+    if (sync == Sync.SHARING && collectStats) {
+      // SharedTrainingMaster.getTrainingStats() returns null in dl4j-spark-parameterserver 1.0.0-M2
+      throw new ConfigError("train.collectStats", true, "must be false with train.sync = sharing: gradient sharing collects no "
+          + "dl4j-spark training statistics");
+    }
   }
 }

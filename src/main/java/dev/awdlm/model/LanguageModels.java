@@ -2,12 +2,17 @@ package dev.awdlm.model;
 
 import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
+import java.util.function.DoubleFunction;
+import java.util.function.IntFunction;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -43,14 +48,44 @@ public final class LanguageModels {
 
   /**
    * Embedding, {@code nlayers} stock DL4J LSTMs and a softmax decoder, trained with truncated BPTT
-   * of {@code bptt} steps: the baseline {@code bench model} compares the AWD-LSTM with, and
-   * Zaremba et al.'s regularized LSTM in the ablation. Only {@code model.dropout} applies, as DL4J's
-   * dropout (a new mask per step) on the input of every LSTM layer and of the decoder.
+   * of {@code bptt} steps ({@code model.kind = lstm}): Zaremba et al.'s regularized LSTM in the
+   * ablation. Only {@code model.dropout} applies, as DL4J's dropout (a new mask per step) on the
+   * input of every LSTM layer and of the decoder.
    */
   public static MultiLayerNetwork stockLstm(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
     if (m.dropouth() > 0 || m.dropouti() > 0 || m.dropoute() > 0 || m.wdrop() > 0 || m.tied()) {
       LOG.warn("the stock LSTM model ignores model.dropouth/dropouti/dropoute/wdrop/tied");
     }
+    return stack(m, t, vocabSize, lr, layer -> retain(m.dropout(), Dropout::new), retain(m.dropout(), Dropout::new));
+  }
+
+  /**
+   * The stock stack at the AWD-LSTM's widths, {@code bench model}'s like-for-like baseline: with
+   * {@code model.tied} its last LSTM layer is emsize wide, and its decoder, emsize x V, has the
+   * FLOPs of the tied one (DL4J cannot share it with the embedding). Of the AWD-LSTM's dropouts it
+   * has those DL4J provides: locked dropout ({@link SpatialDropout}: one mask per sequence and
+   * feature, for every step) of {@code dropouti} on the first LSTM's input and of {@code dropouth}
+   * on the others', and {@link Dropout} (a new mask per step: {@code RnnOutputLayer} flattens time
+   * before dropout, so a locked mask cannot apply) of {@code dropout} on the decoder's input. DL4J
+   * has no embedding dropout, weight drop (its DropConnect masks all weights and not the
+   * gradient), AR/TAR or weight tying, so {@code dropoute}, {@code wdrop}, alpha and beta are not used.
+   */
+  public static MultiLayerNetwork stockBaseline(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
+    return stack(m, t, vocabSize, lr, layer -> retain(layer == 0 ? m.dropouti() : m.dropouth(), SpatialDropout::new),
+        retain(m.dropout(), Dropout::new));
+  }
+
+  /** A new dropout (each layer needs its own: it keeps its mask for backprop); DL4J takes the retain probability; null for none. */
+  private static IDropout retain(double dropout, DoubleFunction<IDropout> kind) {
+    return dropout > 0 ? kind.apply(1 - dropout) : null;
+  }
+
+  /**
+   * @param lstmInput a new dropout for LSTM layer {@code l}'s input (null: none)
+   * @param decoderInput the dropout on the decoder's input (null: none)
+   */
+  private static MultiLayerNetwork stack(ModelConfig m, TrainConfig t, int vocabSize, double lr, IntFunction<IDropout> lstmInput,
+      IDropout decoderInput) {
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
         .seed(t.seed())
         .dataType(DataType.FLOAT)
@@ -74,8 +109,7 @@ public final class LanguageModels {
           .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
           .forgetGateBiasInit(0)
           .dataFormat(RNNFormat.NCW)
-          // Zaremba et al.: dropout on the layer's input (a non-recurrent connection), a new mask per step
-          .dropOut(m.dropout() > 0 ? 1 - m.dropout() : 0)
+          .dropOut(lstmInput.apply(l))
           .weightInit(new WeightInitDistribution(new UniformDistribution(-a, a)))
           .build());
       in = h;
@@ -85,7 +119,7 @@ public final class LanguageModels {
         .activation(Activation.SOFTMAX)
         .dataFormat(RNNFormat.NCW)
         .weightInit(new WeightInitDistribution(new UniformDistribution(-0.1, 0.1)));
-    if (m.dropout() > 0) decoder.dropOut(1 - m.dropout()); // DL4J takes the retain probability
+    decoder.dropOut(decoderInput);
     MultiLayerConfiguration conf = list.layer(decoder.build())
         .backpropType(BackpropType.TruncatedBPTT)
         .tBPTTLength(t.bptt())

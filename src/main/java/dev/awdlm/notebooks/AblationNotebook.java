@@ -119,8 +119,8 @@ public final class AblationNotebook {
     for (Outcome o : outcomes) {
       RunReport r = o.report();
       EpochMetrics last = r.epochs().get(r.epochs().size() - 1);
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f (%d) | %.2f | %.2f | %.2f | %.0f |%n", o.variant().id(),
-          r.parameters(), o.bestVal(), o.bestEpoch(), o.lastVal(), r.testPpl(), last.trainPpl(), r.wallSeconds().get("train")));
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f (%d) | %.2f | %.2f | %s | %.0f |%n", o.variant().id(),
+          r.parameters(), o.bestVal(), o.bestEpoch(), o.lastVal(), r.testPpl(), ppl(last.trainPpl()), r.wallSeconds().get("train")));
     }
     md.append("\nPer-epoch validation perplexity:\n\n| epoch |");
     for (Outcome o : outcomes) md.append(' ').append(o.variant().id()).append(" |");
@@ -140,6 +140,11 @@ public final class AblationNotebook {
     return md.toString();
   }
 
+  /** A training perplexity, or "not observed" (gradient sharing, report.json says why). */
+  private static String ppl(Double trainPpl) {
+    return trainPpl == null ? "not observed" : String.format(Locale.ROOT, "%.2f", trainPpl);
+  }
+
   /**
    * Stated from the numbers: whether the unregularized model overfit, and whether each dropout
    * beat it by more than the epoch-to-epoch wobble of its curve (one seed per variant, so smaller
@@ -157,11 +162,11 @@ public final class AblationNotebook {
     }
     StringBuilder v = new StringBuilder();
     double rise = none.lastVal() / none.bestVal() - 1;
-    double lastTrain = rows.get(rows.size() - 1).trainPpl();
+    Double lastTrain = rows.get(rows.size() - 1).trainPpl();
     v.append(overfit
         ? String.format(Locale.ROOT, "Without regularization the model %s overfit: validation perplexity is lowest after epoch %d "
-            + "(%.2f), %.2f after the last epoch (%+.1f%%), while its training perplexity fell to %.2f. ",
-            rise < 0.05 ? "starts to" : "does", none.bestEpoch(), none.bestVal(), none.lastVal(), 100 * rise, lastTrain)
+            + "(%.2f), %.2f after the last epoch (%+.1f%%), while its training perplexity fell to %s. ",
+            rise < 0.05 ? "starts to" : "does", none.bestEpoch(), none.bestVal(), none.lastVal(), 100 * rise, ppl(lastTrain))
         : String.format(Locale.ROOT, "Without regularization the model did not overfit within this budget: its validation "
             + "perplexity still fell in the last epoch (%.2f). ", none.lastVal()));
     v.append(String.format(Locale.ROOT, "Over its last 5 epochs that curve moved by up to %.2f from one epoch to the next; "

@@ -56,7 +56,7 @@ public final class Pipeline {
         sc.defaultParallelism(),
         trained.epochs(), trained.asgdTriggerEpoch(), trained.rollbacks(), eval.valid().total().perplexity(),
         eval.test().total().perplexity(), evaluation(eval.valid()), evaluation(eval.test()), wall, pointer(eval.pointer()),
-        trained.bestEpoch());
+        trained.bestEpoch(), trained.unobserved());
     ReportWriter.write(layout, report, conf);
     return report;
   }

@@ -45,12 +45,13 @@ public final class Charts {
     Map<String, XYChart> charts = new LinkedHashMap<>();
     XYChart ppl = chart("Perplexity", "perplexity (log scale)");
     ppl.getStyler().setYAxisLogarithmic(true);
-    series(ppl, "train, exp(NLL) per averaging round", rounds, r -> Math.exp(r.nll()), SeriesMarkers.NONE);
+    // a round whose NLL was not observed (gradient sharing) has no point: NaN is left out like any non-finite figure
+    series(ppl, "train, exp(NLL) per round", rounds, r -> r.nll() == null ? Double.NaN : Math.exp(r.nll()), SeriesMarkers.NONE);
     List<Point<EpochMetrics>> ends = epochs.stream().map(e -> new Point<>(e.epoch(), e)).toList();
     series(ppl, "validation, per epoch", ends, EpochMetrics::valPpl, SeriesMarkers.CIRCLE);
     charts.put("Perplexity", ppl);
     XYChart speed = chart("Training throughput", "tokens/s");
-    series(speed, "tokens/s, per averaging round", rounds, r -> r.tokens() / r.seconds(), SeriesMarkers.NONE);
+    series(speed, "tokens/s, per round", rounds, r -> r.tokens() / r.seconds(), SeriesMarkers.NONE);
     charts.put("Training throughput", speed);
     XYChart lr = chart("Learning rate", "learning rate");
     series(lr, "lr", rounds, RoundMetrics::lr, SeriesMarkers.NONE);
@@ -100,12 +101,15 @@ public final class Charts {
         .setMarker(marker);
   }
 
-  /** The figures the charts leave out because they are not finite, for the page to name. */
+  /**
+   * The figures the charts leave out because they are not finite, for the page to name. Figures
+   * the run did not observe are not listed: the page gives their reason once.
+   */
   public static List<String> notDrawn(List<EpochMetrics> epochs) {
     List<String> out = new ArrayList<>();
     for (EpochMetrics e : epochs) {
       for (RoundMetrics r : e.rounds()) {
-        if (!Double.isFinite(Math.exp(r.nll()))) out.add("the training NLL of epoch " + e.epoch() + " round " + r.round() + " (" + r.nll() + ")");
+        if (r.nll() != null && !Double.isFinite(Math.exp(r.nll()))) out.add("the training NLL of epoch " + e.epoch() + " round " + r.round() + " (" + r.nll() + ")");
       }
       if (!Double.isFinite(e.valPpl())) out.add("the validation perplexity of epoch " + e.epoch() + " (" + e.valPpl() + ")");
     }

@@ -73,12 +73,18 @@ public final class ReportHtml {
 
   private static void epochs(StringBuilder h, RunReport r) {
     h.append("<h2>Epochs</h2>\n<p>Train NLL: the mean NLL per trained token, without AR, TAR or weight decay, under training")
-        .append(" dropout; train ppl is its exp. report.json holds every averaging round.</p>\n")
+        .append(" dropout; train ppl is its exp. report.json holds every round.</p>\n");
+    if (r.unobserved() != null) {
+      r.unobserved().forEach((figure, why) -> h.append("<p>Not observed (n/a): ").append(esc(figure)).append(", because ")
+          .append(esc(why)).append(".</p>\n"));
+    }
+    h
         .append("<table><tr><th>epoch</th><th>lr</th><th>train NLL</th><th>train ppl</th><th>val ppl</th>")
         .append("<th>seconds</th><th>tokens</th><th>tokens/s</th><th>workers</th><th>averaged</th><th>rollbacks</th></tr>\n");
     for (EpochMetrics e : r.epochs()) {
       h.append("<tr><td>").append(e.epoch()).append("</td><td>").append(String.format(Locale.ROOT, "%.4g", e.lr()))
-          .append("</td><td>").append(String.format(Locale.ROOT, "%.4f", e.trainNll())).append("</td><td>").append(f2(e.trainPpl()))
+          .append("</td><td>").append(e.trainNll() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", e.trainNll()))
+          .append("</td><td>").append(e.trainPpl() == null ? "n/a" : f2(e.trainPpl()))
           .append("</td><td>").append(f2(e.valPpl())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", e.seconds()))
           .append("</td><td>").append(e.tokens()).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", e.tokensPerS()))
           .append("</td><td>").append(e.workers()).append("</td><td>").append(e.asgd() ? "yes" : "no").append("</td><td>")

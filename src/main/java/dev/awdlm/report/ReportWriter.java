@@ -90,14 +90,21 @@ public final class ReportWriter {
     return ids;
   }
 
-  /** The epoch rows, with the same column names as report.json (their rounds are in report.json only). */
+  /**
+   * The epoch rows, with the same column names as report.json (their rounds are in report.json
+   * only); a figure the run did not observe is an empty field.
+   */
   static String csv(List<EpochMetrics> epochs) {
     StringBuilder b = new StringBuilder("epoch,lr,train_nll,train_ppl,val_ppl,seconds,tokens_per_s,asgd,rollbacks,tokens,workers\n");
     for (EpochMetrics e : epochs) {
-      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d,%d,%d%n", e.epoch(), e.lr(), e.trainNll(), e.trainPpl(),
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%b,%d,%d,%d%n", e.epoch(), e.lr(), orEmpty(e.trainNll()), orEmpty(e.trainPpl()),
           e.valPpl(), e.seconds(), e.tokensPerS(), e.asgd(), e.rollbacks(), e.tokens(), e.workers()));
     }
     return b.toString();
+  }
+
+  private static String orEmpty(Double v) {
+    return v == null ? "" : v.toString();
   }
 
   /** Rebuilt from the complete reports on disk rather than edited. */

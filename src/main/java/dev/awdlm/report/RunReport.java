@@ -24,6 +24,8 @@ import java.util.Map;
  * @param valid final validation evaluation of the saved model
  * @param test final test evaluation of the saved model
  * @param wallSeconds wall time per stage
+ * @param unobserved figures left null because training could not observe them, each with why (see
+ *     {@code TrainResult.unobserved})
  */
 public record RunReport(
     String schema,
@@ -46,16 +48,18 @@ public record RunReport(
     Evaluation test,
     Map<String, Double> wallSeconds,
     Pointer pointer,
-    int bestEpoch) {
+    int bestEpoch,
+    Map<String, String> unobserved) {
 
   /**
+   * 5: train_nll and train_ppl may be null (gradient sharing), with the reason in unobserved.
    * 4: valid_ppl, test_ppl and the evaluations are of the best model by validation, whose epoch
    * is best_epoch (awd-lstm-lm's choice; 3 evaluated the last one); each evaluation says the warm-up of its chunks; the test split is scored as
    * eval.testBatchSize streams (1 by default); pointer, the cache pointer's figures (or null).
    * 3: epochs carry train_nll (mean NLL per trained token; train_loss, which averaged one
    * regularized score per round, is gone), tokens, workers and their rounds; planned_workers.
    */
-  public static final String SCHEMA = "awdlm.report/4";
+  public static final String SCHEMA = "awdlm.report/5";
 
   /**
    * One split's final evaluation.

@@ -23,7 +23,11 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
       "dev.awdlm.io.SerializableHadoopConf",
       "dev.awdlm.score.ScoringModel",
       "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
-      "org.datavec.spark.util.SerializableHadoopConfig");
+      "org.datavec.spark.util.SerializableHadoopConfig",
+      // gradient sharing (SharedTrainingMaster): its broadcast configuration and the workers' results
+      "org.deeplearning4j.spark.parameterserver.conf.SharedTrainingConfiguration",
+      "org.deeplearning4j.spark.parameterserver.training.SharedTrainingResult",
+      "org.deeplearning4j.spark.parameterserver.accumulation.SharedTrainingAccumulationTuple");
 
   /** awdlm's records that cross the wire (Kryo 4 cannot field-serialize records). */
   private static final List<String> RECORDS = List.of(

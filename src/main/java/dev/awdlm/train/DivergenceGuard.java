@@ -1,5 +1,6 @@
 package dev.awdlm.train;
 
+import dev.awdlm.config.TrainConfig;
 import dev.awdlm.io.RunLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,15 +22,17 @@ final class DivergenceGuard {
   private final RunLayout layout;
   private final Configuration conf;
   private final int vocabSize;
+  private final TrainConfig.Sync sync;
   /** Where a rollback returns to before the first checkpoint exists: the initial weights and updater state. */
   private final INDArray initialParams;
   private final INDArray initialUpdater;
 
   /** @param initial the network as the run starts, before this train fits it */
-  DivergenceGuard(RunLayout layout, Configuration conf, MultiLayerNetwork initial, int vocabSize) {
+  DivergenceGuard(RunLayout layout, Configuration conf, MultiLayerNetwork initial, int vocabSize, TrainConfig.Sync sync) {
     this.layout = layout;
     this.conf = conf;
     this.vocabSize = vocabSize;
+    this.sync = sync;
     this.initialParams = initial.params().dup();
     INDArray updater = initial.getUpdater().getStateViewArray();
     this.initialUpdater = updater == null ? null : updater.dup();
@@ -57,9 +60,15 @@ final class DivergenceGuard {
    * weights), with the learning rate halved. Returns the epoch to run next.
    *
    * @param valPpl the diverged attempt's validation perplexity, NaN when it did not get that far
-   * @throws TrainingDivergedException once {@value #MAX_ROLLBACKS} rollbacks diverged again
+   * @throws TrainingDivergedException once {@value #MAX_ROLLBACKS} rollbacks diverged again, and
+   *     at once under gradient sharing
    */
   int rollback(Progress p, MultiLayerNetwork net, int epoch, String divergence, double valPpl) {
+    if (sync == TrainConfig.Sync.SHARING) {
+      // the executors keep their own networks for the run: restored weights and a halved rate would stay on the driver
+      throw new TrainingDivergedException("training diverged in epoch " + epoch + " (" + divergence + "); under train.sync = "
+          + "sharing a rollback cannot reach the executors' networks: lower train.lr or raise train.clip", epoch, valPpl);
+    }
     if (p.rollbacks >= MAX_ROLLBACKS) {
       throw new TrainingDivergedException("training diverged in epoch " + epoch + " (" + divergence + ") after "
           + p.rollbacks + " rollbacks that each halved the learning rate; lower train.lr or raise train.clip", epoch, valPpl);

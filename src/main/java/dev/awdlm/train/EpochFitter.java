@@ -20,17 +20,17 @@ final class EpochFitter {
 
   private final JavaSparkContext sc;
   private final SparkDl4jMultiLayer sparkNet;
-  private final RoundCollector collector;
+  private final TrainingRounds rounds;
   private final List<String> files;
   private final int workers;
   private final ModelConfig m;
   private final TrainConfig t;
 
-  EpochFitter(JavaSparkContext sc, SparkDl4jMultiLayer sparkNet, RoundCollector collector, List<String> files, int workers,
+  EpochFitter(JavaSparkContext sc, SparkDl4jMultiLayer sparkNet, TrainingRounds rounds, List<String> files, int workers,
       ModelConfig m, TrainConfig t) {
     this.sc = sc;
     this.sparkNet = sparkNet;
-    this.collector = collector;
+    this.rounds = rounds;
     this.files = files;
     this.workers = workers;
     this.m = m;
@@ -48,35 +48,35 @@ final class EpochFitter {
   Outcome fit(int epoch, double lr, NtAsgd asgd) {
     List<String> order = Trainer.shuffled(files, t.seed() + epoch);
     int perRound = workers * t.averagingFrequency();
-    int rounds = roundsPerEpoch();
+    int count = roundsPerEpoch();
     List<RoundMetrics> done = new ArrayList<>();
-    TrainingMasters.listen(sparkNet.getTrainingMaster(), collector, m, t, lr);
-    DataSetLoader loader = TrainingMasters.loader(m, t, epoch);
+    DataSetLoader loader = rounds.epoch(m, t, epoch, lr);
     long epochStart = System.nanoTime();
-    for (int round = 1; round <= rounds; round++) {
+    for (int round = 1; round <= count; round++) {
       List<String> batch = order.subList((round - 1) * perRound, Math.min(order.size(), round * perRound));
-      sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + round + "/" + rounds);
+      sc.setJobDescription("train epoch " + epoch + "/" + t.epochs() + " round " + round + "/" + count);
       long start = System.nanoTime();
-      sparkNet.fitPaths(TrainingMasters.round(sc, batch, workers, t.averagingFrequency()), loader);
-      RoundCollector.Tally tally = collector.drain();
+      RoundCollector.Tally tally = rounds.fit(sparkNet, TrainingMasters.round(sc, batch, workers, t.averagingFrequency()), loader);
       if (tally.tokens() == 0) throw new IllegalStateException("no worker reported what it trained in epoch " + epoch + " round " + round);
       RoundMetrics r = new RoundMetrics(epoch, round, tally.tokens(), tally.meanNll(), tally.workers(),
           (System.nanoTime() - start) / 1e9, lr);
       String divergence = divergence(r);
       if (divergence != null) return new Outcome(done, divergence);
       done.add(r);
-      checkWorkers(r, Math.min(workers, batch.size()));
+      // Under gradient sharing a worker is an executor JVM's trainer: as many as Spark spread the tasks over.
+      if (t.sync() == TrainConfig.Sync.AVERAGING) checkWorkers(r, Math.min(workers, batch.size()));
       asgd.add(sparkNet.getNetwork().params());
       double elapsed = (System.nanoTime() - epochStart) / 1e9;
       long tokens = done.stream().mapToLong(RoundMetrics::tokens).sum();
-      LOG.info(String.format("train: epoch %d/%d round %d/%d nll %.3f, %d worker(s) | %.0f tokens/s | epoch ETA %.0f s",
-          epoch, t.epochs(), round, rounds, r.nll(), r.workers(), tokens / elapsed, elapsed / round * (rounds - round)));
+      LOG.info(String.format("train: epoch %d/%d round %d/%d nll %s, %d worker(s) | %.0f tokens/s | epoch ETA %.0f s",
+          epoch, t.epochs(), round, count, r.nll() == null ? "not observed" : String.format("%.3f", r.nll()), r.workers(),
+          tokens / elapsed, elapsed / round * (count - round)));
     }
     return new Outcome(done, null);
   }
 
   private String divergence(RoundMetrics r) {
-    if (!Double.isFinite(r.nll()) || !Double.isFinite(sparkNet.getScore())) {
+    if ((r.nll() != null && !Double.isFinite(r.nll())) || !Double.isFinite(sparkNet.getScore())) {
       return "the training loss is not finite in round " + r.round() + " (NLL per token " + r.nll() + ", DL4J score "
           + sparkNet.getScore() + ")";
     }

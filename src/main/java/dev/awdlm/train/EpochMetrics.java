@@ -6,8 +6,8 @@ import java.util.List;
  * One epoch of training, as reported.
  *
  * @param trainNll mean NLL per trained token over the epoch's rounds (see {@link RoundMetrics#nll}):
- *     no AR, TAR or weight decay
- * @param trainPpl exp(trainNll)
+ *     no AR, TAR or weight decay; null where not observed
+ * @param trainPpl exp(trainNll); null with it
  * @param valPpl stateful validation perplexity after the epoch
  * @param tokensPerS trained tokens per second of training wall time
  * @param asgd whether validation used NT-ASGD's averaged weights
@@ -19,8 +19,8 @@ import java.util.List;
 public record EpochMetrics(
     int epoch,
     double lr,
-    double trainNll,
-    double trainPpl,
+    Double trainNll,
+    Double trainPpl,
     double valPpl,
     double seconds,
     double tokensPerS,
@@ -38,15 +38,17 @@ public record EpochMetrics(
   static EpochMetrics of(int epoch, double lr, List<RoundMetrics> rounds, double valPpl, double seconds, boolean asgd,
       int rollbacks) {
     double nll = 0;
+    boolean observed = true;
     long tokens = 0;
     int workers = 0;
     for (RoundMetrics r : rounds) {
-      nll += r.nll() * r.tokens();
+      if (r.nll() == null) observed = false;
+      else nll += r.nll() * r.tokens();
       tokens += r.tokens();
       workers = Math.max(workers, r.workers());
     }
-    double mean = nll / tokens;
-    return new EpochMetrics(epoch, lr, mean, Math.exp(mean), valPpl, seconds, tokens / seconds, asgd, rollbacks, tokens,
+    Double mean = observed ? nll / tokens : null;
+    return new EpochMetrics(epoch, lr, mean, observed ? Math.exp(mean) : null, valPpl, seconds, tokens / seconds, asgd, rollbacks, tokens,
         workers, rounds);
   }
 }

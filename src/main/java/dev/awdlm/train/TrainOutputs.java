@@ -7,6 +7,7 @@ import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -65,8 +66,9 @@ final class TrainOutputs {
    *
    * @param last the model after the last epoch, saved only if no best was ever recorded
    * @param plannedWorkers the workers dl4j-spark was given
+   * @param nllUnobserved why the training NLL was not observed; null when it was
    */
-  TrainResult save(MultiLayerNetwork last, Progress p, int plannedWorkers, long trainTokensPerEpoch) {
+  TrainResult save(MultiLayerNetwork last, Progress p, int plannedWorkers, long trainTokensPerEpoch, String nllUnobserved) {
     MultiLayerNetwork trained = Checkpoints.bestModel(layout, conf).orElse(last);
     LOG.info("train: saving the model of epoch {} (validation perplexity {})", p.bestEpoch, String.format("%.2f", p.bestValPpl));
     Vocabulary vocab = Vocabulary.parseTsv(HadoopFs.readUtf8(layout.vocab(), conf), layout.vocab().toString());
@@ -77,7 +79,8 @@ final class TrainOutputs {
           config.train().workers());
     }
     TrainResult result = new TrainResult(observed, plannedWorkers, trainTokensPerEpoch, trained.numParams(), p.trainSeconds,
-        p.rollbacks, p.asgd.triggerEpoch(), p.epochs, p.bestEpoch);
+        p.rollbacks, p.asgd.triggerEpoch(), p.epochs, p.bestEpoch,
+        nllUnobserved == null ? Map.of() : Map.of(TrainResult.TRAIN_NLL, nllUnobserved));
     HadoopFs.writeAtomically(layout.trainMetrics(), conf, Json.pretty(result));
     return result;
   }

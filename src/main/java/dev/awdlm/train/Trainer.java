@@ -89,18 +89,20 @@ public final class Trainer {
     TrainConfig t = config.train();
     int workers = TrainingMasters.workers(t, sc);
     Progress p = Progress.begin(config, layout, prepared.vocabSize(), start, new LearningRateSchedule(t, workers), conf);
-    LOG.info("train: {} parameters, {} train DataSets, {} workers, averaging every {} DataSets{}",
-        p.net.numParams(), trainFiles.size(), workers, t.averagingFrequency(),
+    LOG.info("train: {} parameters, {} train DataSets, {} workers, {}{}",
+        p.net.numParams(), trainFiles.size(), workers, t.sync() == TrainConfig.Sync.SHARING
+            ? "gradient sharing, rounds of " + t.averagingFrequency() + " DataSets per worker"
+            : "averaging every " + t.averagingFrequency() + " DataSets",
         p.epochsDone > 0 ? ", resuming after epoch " + p.epochsDone : "");
     if (sc.getConf().contains("spark.task.resource.gpu.amount")) {
       for (String line : GpuBinding.survey(sc)) LOG.info("train: gpu: {}", line);
     }
-    RoundCollector collector = new RoundCollector();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, p.net, TrainingMasters.build(t, workers, collector));
+    TrainingRounds rounds = TrainingMasters.rounds(t, workers, sc);
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, p.net, rounds.master());
     TrainOutputs.collectStats(sparkNet, t.collectStats());
-    EpochFitter fitter = new EpochFitter(sc, sparkNet, collector, trainFiles, workers, config.model(), t);
+    EpochFitter fitter = new EpochFitter(sc, sparkNet, rounds, trainFiles, workers, config.model(), t);
     Validation validation = new Validation(sc, validFiles, prepared.splits().get("valid").streams(), t.bptt());
-    DivergenceGuard guard = new DivergenceGuard(layout, conf, p.net, prepared.vocabSize());
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, p.net, prepared.vocabSize(), t.sync());
     if (start.finetune()) p.asgd.trigger(1); // restored from the checkpoint when resuming: already active then
 
     long runStart = System.nanoTime();
@@ -131,7 +133,8 @@ public final class Trainer {
     sc.setJobDescription(null);
     TrainOutputs outputs = new TrainOutputs(config, layout, conf);
     if (t.collectStats()) outputs.writeStats(sparkNet.getSparkTrainingStats());
-    return outputs.save(p.evaluated(sparkNet.getNetwork()), p, workers, prepared.splits().get("train").predictedTokens());
+    return outputs.save(p.evaluated(sparkNet.getNetwork()), p, workers, prepared.splits().get("train").predictedTokens(),
+        rounds.unobserved());
   }
 
   /**
@@ -167,8 +170,9 @@ public final class Trainer {
 
   /** @param secondsPerEpoch wall time per epoch this train has run so far, for the ETA */
   private static void logEpoch(TrainConfig t, EpochMetrics m, double secondsPerEpoch) {
-    LOG.info(String.format("train: epoch %d/%d lr %.4g nll %.3f (ppl %.2f) val ppl %.2f%s | %.0f tokens/s | %.0f s, ETA %.0f s",
-        m.epoch(), t.epochs(), m.lr(), m.trainNll(), m.trainPpl(), m.valPpl(), m.asgd() ? " (averaged)" : "", m.tokensPerS(),
+    String train = m.trainNll() == null ? "train nll not observed" : String.format("nll %.3f (ppl %.2f)", m.trainNll(), m.trainPpl());
+    LOG.info(String.format("train: epoch %d/%d lr %.4g %s val ppl %.2f%s | %.0f tokens/s | %.0f s, ETA %.0f s",
+        m.epoch(), t.epochs(), m.lr(), train, m.valPpl(), m.asgd() ? " (averaged)" : "", m.tokensPerS(),
         m.seconds(), secondsPerEpoch * (t.epochs() - m.epoch())));
   }
 

@@ -2,20 +2,21 @@ package dev.awdlm.train;
 
 import dev.awdlm.config.ModelConfig;
 import dev.awdlm.config.TrainConfig;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.impl.SerializedDataSetLoader;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 
 /**
- * The one place awdlm builds a dl4j-spark {@link ParameterAveragingTrainingMaster}, so that
- * training and the benchmarks train what the config says.
+ * The one place awdlm builds a dl4j-spark training master, so that training and the benchmarks
+ * train what the config says: {@link ParameterAveragingTrainingMaster} for
+ * {@code train.sync = averaging}, {@link SharedTrainingMaster} (through {@link GradientSharing})
+ * for {@code sharing}.
  *
  * <p>The number of workers is always given. Without it the master takes Spark's default
  * parallelism and repartitions every round to that many partitions, whatever {@code train.workers}
@@ -30,11 +31,31 @@ public final class TrainingMasters {
   }
 
   /**
-   * A master for {@code workers} workers that fit {@code train.averagingFrequency} DataSets of
-   * {@code train.batchSize} streams each per round, and report every window's NLL to
-   * {@code rounds}.
+   * The rounds {@code train.sync} names, for {@code workers} workers, each fitting up to
+   * {@code train.averagingFrequency} DataSets of {@code train.batchSize} streams per round.
    */
-  public static ParameterAveragingTrainingMaster build(TrainConfig t, int workers, RoundCollector rounds) {
+  public static TrainingRounds rounds(TrainConfig t, int workers, JavaSparkContext sc) {
+    if (t.sync() == TrainConfig.Sync.SHARING) {
+      SharedRounds counted = new SharedRounds(sc);
+      return new TrainingRounds(sharing(t, workers, sc), counted, GradientSharing.NLL_UNOBSERVED);
+    }
+    RoundCollector reports = new RoundCollector();
+    return new TrainingRounds(averaging(t, workers, reports), reports, null);
+  }
+
+  /**
+   * A gradient-sharing master whose controller is this driver (its {@code spark.driver.host}, the
+   * address Spark's executors already reach it at).
+   */
+  static SharedTrainingMaster sharing(TrainConfig t, int workers, JavaSparkContext sc) {
+    return GradientSharing.master(t, workers, sc.getConf().get("spark.driver.host"));
+  }
+
+  /**
+   * A parameter-averaging master for {@code workers} workers that average every
+   * {@code train.averagingFrequency} DataSets, and report every window's NLL to {@code rounds}.
+   */
+  public static ParameterAveragingTrainingMaster averaging(TrainConfig t, int workers, RoundCollector rounds) {
     // Each exported DataSet holds batchSize streams: one DataSet is one worker minibatch.
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSize())
         .batchSizePerWorker(t.batchSize())
@@ -44,7 +65,7 @@ public final class TrainingMasters {
         .repartionData(repartition(t.repartition()))
         .rngSeed(t.seed())
         .build();
-    master.setListeners(rounds, List.of(new NllListener()));
+    rounds.listen(master, List.of());
     return master;
   }
 
@@ -63,13 +84,12 @@ public final class TrainingMasters {
   }
 
   /**
-   * The workers' listeners for an epoch at learning rate {@code lr}: every window's NLL to
-   * {@code rounds} and, with variable-length BPTT, each window's rate scaled by its length.
+   * What the workers' training itself needs to listen to in an epoch at learning rate {@code lr}
+   * (what the driver observes comes on top, {@link RoundObserver#listen}): with variable-length
+   * BPTT, each window's rate scaled by its length.
    */
-  public static void listen(TrainingMaster<?, ?> master, RoundCollector rounds, ModelConfig m, TrainConfig t, double lr) {
-    List<TrainingListener> listeners = new ArrayList<>(List.of(new NllListener()));
-    if (variableBptt(m, t)) listeners.add(new VariableBpttRate(lr, t.bptt()));
-    master.setListeners(rounds, listeners);
+  public static List<TrainingListener> listeners(ModelConfig m, TrainConfig t, double lr) {
+    return variableBptt(m, t) ? List.of(new VariableBpttRate(lr, t.bptt())) : List.of();
   }
 
   /**

@@ -2,10 +2,13 @@ package dev.awdlm.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ModelBenchTest {
@@ -33,5 +36,31 @@ class ModelBenchTest {
     assertEquals(1150, full.model().nhid());
     assertEquals(70, full.train().bptt());
     assertEquals(8, full.train().seed());
+  }
+
+  @Test
+  void summaryHasTheAcceptanceKeysAndJudgesEachModelOnItsOwnCeiling() {
+    // small: 2,000 tokens/s x 60 MFLOP = 120 GFLOP/s of a 200 ceiling; the stock: 1,000 x 60 MFLOP = 60 of 150;
+    // full: 500 x 400 MFLOP = 200 of 250; evaluation at 10 streams: 6,000 and 1,000 tokens/s
+    List<ModelBench.Figures> figures = List.of(
+        new ModelBench.Figures("small", 4_700_000, 200, 60e6, 2_000, Map.of(10, 6_000.0, 100, 9_000.0)),
+        new ModelBench.Figures("stock_small", 4_700_000, 150, 60e6, 1_000, Map.of()),
+        new ModelBench.Figures("full", 24_000_000, 250, 400e6, 500, Map.of(10, 1_000.0)));
+    Map<String, Object> v = ModelBench.summary(2, 1, 20, figures, OptionalLong.of(2_345)).values();
+    assertEquals(2_000.0, v.get("small_tokens_per_s"));
+    assertEquals(500.0, v.get("full_tokens_per_s"));
+    assertEquals(1_000.0, v.get("stock_small_tokens_per_s"));
+    assertEquals(120.0, v.get("small_gflops"));
+    assertEquals(0.6, v.get("small_ceiling_fraction"));
+    assertEquals(0.4, v.get("stock_small_ceiling_fraction"));
+    assertEquals(0.8, v.get("full_ceiling_fraction"));
+    assertEquals(3.0, v.get("eval_small_10_ratio"));
+    assertEquals(4.5, v.get("eval_small_100_ratio"));
+    assertEquals(2.0, v.get("eval_full_10_ratio"));
+    assertEquals(2.0, v.get("small_vs_stock"));
+    assertEquals(250.0, v.get("ceiling_gflops"), "the run's highest");
+    assertEquals(150.0, v.get("stock_small_ceiling_gflops"));
+    assertEquals(2_345L, v.get("peak_rss_mb"));
+    assertTrue(ModelBench.summary(2, 1, 20, figures, OptionalLong.empty()).toJson().contains("\"peak_rss_mb\":null"));
   }
 }

@@ -36,35 +36,56 @@ class PrepareBenchTest {
     assertEquals(List.of(1, 2), new PrepareBench.Options(null, 0, null, List.of(1, 2), 1, "word").cores());
   }
 
+  private static final PrepareBench.Load QUIET_MACHINE = new PrepareBench.Load(0.5, 0.0);
+
   private static Measurement mb(String corpus, int cores, long bytes, double seconds) {
-    return new Measurement(corpus, cores, bytes, bytes / 5, 100, seconds);
+    return mb(corpus, cores, bytes, seconds, QUIET_MACHINE);
+  }
+
+  private static Measurement mb(String corpus, int cores, long bytes, double seconds, PrepareBench.Load load) {
+    return new Measurement(corpus, cores, bytes, bytes / 5, seconds, load);
   }
 
   @Test
-  void summaryJudgesTheTargetsOnTheLargestCorpusFromTheFirstToTheLastMaster() {
+  void summaryJudgesTheTargetsOnTheWholePrepareOfTheLargestCorpusFromTheFirstToTheLastMaster() {
     PrepareBench.Options options = new PrepareBench.Options(null, 0, null, List.of(1, 4), 3, "char");
-    // corpus: 10 MB/s on 1 core, 40 on 4; generated: 12 MB/s on 1 core, 18 on 4
+    // per master: corpus prepare, corpus tokenize, generated prepare, generated tokenize.
+    // corpus: prepare 5 MB/s on 1 core, 10 on 4; tokenize 10 and 40.
+    // generated: prepare 12 MB/s on 1 core, 18 on 4; tokenize 30 and 100.
     List<List<Measurement>> byCores = List.of(
-        List.of(mb("corpus", 1, 1_000_000, 0.1), mb("generated", 1, 120_000_000, 10)),
-        List.of(mb("corpus", 4, 1_000_000, 0.025), mb("generated", 4, 120_000_000, 120 / 18.0)));
+        List.of(mb("corpus", 1, 1_000_000, 0.2), mb("corpus", 1, 1_000_000, 0.1), mb("generated", 1, 120_000_000, 10),
+            mb("generated", 1, 120_000_000, 4)),
+        List.of(mb("corpus", 4, 1_000_000, 0.1), mb("corpus", 4, 1_000_000, 0.025), mb("generated", 4, 120_000_000, 120 / 18.0),
+            mb("generated", 4, 120_000_000, 1.2)));
     Map<String, Object> v = PrepareBench.summary(options, List.of("corpus", "generated"), byCores, QUIET).values();
     assertEquals("char", v.get("tokenizer"));
     assertEquals(1.0, v.get("corpus_mb"));
-    assertEquals(40.0, v.get("corpus_mb_per_s_4"));
-    assertEquals(4.0, v.get("corpus_speedup"));
-    assertEquals(18.0, v.get("generated_mb_per_s_4"));
-    assertEquals(1.5, v.get("speedup"), "the generated corpus decides");
+    assertEquals(10.0, v.get("corpus_prepare_mb_per_s_4"));
+    assertEquals(2.0, v.get("corpus_prepare_speedup"));
+    assertEquals(40.0, v.get("corpus_tokenize_mb_per_s_4"));
+    assertEquals(4.0, v.get("corpus_tokenize_speedup"));
+    assertEquals(18.0, v.get("generated_prepare_mb_per_s_4"));
+    assertEquals(1.5, v.get("speedup"), "the generated corpus's whole prepare decides");
     assertEquals(12.0, v.get("mb_per_s_per_core"));
+    assertEquals(30.0, v.get("tokenize_mb_per_s_per_core"));
+    assertEquals(100.0 / 30, (Double) v.get("tokenize_speedup"), 1e-3);
+    assertEquals(0.5, v.get("generated_prepare_load_1"));
     assertFalse((Boolean) v.get("meets_targets"), "1.5x is below 1.7x");
+    assertFalse((Boolean) v.get("loaded"));
   }
 
   @Test
-  void perCoreFigureDividesByTheFirstMastersCores() {
+  void perCoreFigureDividesByTheFirstMastersCoresAndALoadedFigureIsLabelled() {
     PrepareBench.Options options = new PrepareBench.Options(null, 0, null, List.of(2, 4), 1, "word");
-    List<List<Measurement>> byCores = List.of(List.of(mb("corpus", 2, 30_000_000, 1)), List.of(mb("corpus", 4, 30_000_000, 0.5)));
+    PrepareBench.Load busy = new PrepareBench.Load(3.0, 0.8);
+    List<List<Measurement>> byCores = List.of(List.of(mb("corpus", 2, 30_000_000, 1), mb("corpus", 2, 30_000_000, 0.5)),
+        List.of(mb("corpus", 4, 30_000_000, 0.5, busy), mb("corpus", 4, 30_000_000, 0.25)));
     Map<String, Object> v = PrepareBench.summary(options, List.of("corpus"), byCores, QUIET).values();
     assertEquals(15.0, v.get("mb_per_s_per_core"));
     assertEquals(2.0, v.get("speedup"));
     assertTrue((Boolean) v.get("meets_targets"));
+    assertEquals(0.8, v.get("corpus_prepare_others_cores_4"));
+    assertTrue((Boolean) v.get("loaded"), "other processes used 0.8 cores during a headline figure");
+    assertTrue(busy.describe().endsWith("(loaded)"), busy.describe());
   }
 }

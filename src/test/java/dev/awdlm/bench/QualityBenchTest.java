@@ -22,32 +22,43 @@ class QualityBenchTest {
 
   @Test
   void badOptionsAreNamed() {
-    assertEquals("--epochs", assertThrows(ConfigError.class, () -> new QualityBench.Options(0, false, true, "none", "s")).key());
-    ConfigError anneal = assertThrows(ConfigError.class, () -> new QualityBench.Options(1, true, true, "none", "s"));
+    assertEquals("--epochs", assertThrows(ConfigError.class, () -> new QualityBench.Options(0, false, true, "none", "averaging", "s")).key());
+    ConfigError anneal = assertThrows(ConfigError.class, () -> new QualityBench.Options(1, true, true, "none", "averaging", "s"));
     assertEquals("--epochs", anneal.key());
     assertTrue(anneal.getMessage().contains("--no-anneal"), anneal.getMessage());
-    assertEquals(1, new QualityBench.Options(1, false, true, "none", "s").epochs());
+    assertEquals(1, new QualityBench.Options(1, false, true, "none", "averaging", "s").epochs());
+  }
+
+  @Test
+  void sharingRunsTrainWithGradientSharingAndCannotAnneal() {
+    ConfigError anneal = assertThrows(ConfigError.class, () -> new QualityBench.Options(3, true, true, "none", "sharing", "s"));
+    assertEquals("--anneal", anneal.key());
+    assertTrue(anneal.getMessage().contains("--no-anneal"), anneal.getMessage());
+    TrainConfig t = train(new QualityBench.Options(3, false, true, "none", "sharing", "s"), 2);
+    assertEquals(TrainConfig.Sync.SHARING, t.sync());
+    assertEquals(10, t.batchSize(), "the global batch is held under sharing too");
+    assertEquals(TrainConfig.Sync.AVERAGING, train(new QualityBench.Options(3, false, true, "none", "averaging", "s"), 2).sync());
   }
 
   @Test
   void holdingTheGlobalBatchSplitsTwentyStreamsOverTheWorkers() {
-    QualityBench.Options held = new QualityBench.Options(3, true, true, "linear", "s");
+    QualityBench.Options held = new QualityBench.Options(3, true, true, "linear", "averaging", "s");
     assertEquals(20, train(held, 1).batchSize());
     assertEquals(10, train(held, 2).batchSize());
     assertEquals(2, train(held, 2).workers());
-    assertEquals(20, train(new QualityBench.Options(3, true, false, "none", "s"), 2).batchSize());
+    assertEquals(20, train(new QualityBench.Options(3, true, false, "none", "averaging", "s"), 2).batchSize());
   }
 
   @Test
   void runsAreThePtbSmallPresetAnnealedInTheLastEpochOverTheUsersCorpus() {
-    TrainConfig annealed = train(new QualityBench.Options(3, true, true, "linear", "s"), 1);
+    TrainConfig annealed = train(new QualityBench.Options(3, true, true, "linear", "averaging", "s"), 1);
     assertEquals(List.of(2), annealed.when());
     assertEquals(3, annealed.epochs());
     assertEquals(5, annealed.averagingFrequency());
     assertEquals(30, annealed.lr());
     assertEquals(TrainConfig.LrScaling.LINEAR, annealed.lrScaling());
-    assertEquals(List.of(), train(new QualityBench.Options(3, false, true, "none", "s"), 1).when());
-    var config = ConfigLoader.load(null, QualityBench.overrides(new QualityBench.Options(2, true, true, "none", "s"), USER, 1));
+    assertEquals(List.of(), train(new QualityBench.Options(3, false, true, "none", "averaging", "s"), 1).when());
+    var config = ConfigLoader.load(null, QualityBench.overrides(new QualityBench.Options(2, true, true, "none", "averaging", "s"), USER, 1));
     assertEquals(200, config.model().emsize());
     assertEquals(500, config.data().vocabSize(), "what the preset does not set stays the user's");
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -119,7 +120,7 @@ class ScalingBenchTest {
     }
 
     ScalingBench.Options options(int rounds) {
-      return new ScalingBench.Options(rounds, "-XX:+UseSerialGC", 2048, jar, home, argfile, "stamp");
+      return new ScalingBench.Options(rounds, "averaging", "-XX:+UseSerialGC", 2048, jar, home, argfile, "stamp");
     }
   }
 
@@ -128,25 +129,26 @@ class ScalingBenchTest {
     Launch l = Launch.in(tmp);
     assertEquals("--rounds", assertThrows(ConfigError.class, () -> l.options(0)).key());
     assertEquals("--executor-memory-mb",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 0, l.jar(), l.home(), null, "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 0, l.jar(), l.home(), null, "s")).key());
     assertEquals("--app-jar",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, null, l.home(), null, "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 1, null, l.home(), null, "s")).key());
     assertEquals("--app-jar",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, tmp.resolve("no.jar"), l.home(), null, "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 1, tmp.resolve("no.jar"), l.home(), null, "s")).key());
     assertEquals("--spark-home",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), null, null, "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 1, l.jar(), null, null, "s")).key());
     Files.delete(l.home().resolve("RELEASE"));
     assertEquals("--spark-home",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), l.home(), null, "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 1, l.jar(), l.home(), null, "s")).key());
     Files.writeString(l.home().resolve("RELEASE"), "");
     assertEquals("--java17-argfile",
-        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "", 1, l.jar(), l.home(), tmp.resolve("x"), "s")).key());
+        assertThrows(ConfigError.class, () -> new ScalingBench.Options(1, "averaging", "", 1, l.jar(), l.home(), tmp.resolve("x"), "s")).key());
   }
 
   @Test
   void benchTrainsThePtbSmallPresetWithStatisticsWhateverTheUserSet() {
     AwdlmConfig c = ConfigLoader.load(null, ScalingBench.overrides(List.of("model.nhid=32", "train.averagingFrequency=2",
-        "train.collectStats=false", "train.repartition=always", "data.vocabSize=300")));
+        "train.collectStats=false", "train.repartition=always", "data.vocabSize=300"), "averaging"));
+    assertEquals(TrainConfig.Sync.AVERAGING, c.train().sync());
     assertEquals(400, c.model().nhid());
     assertEquals(0.65, c.model().dropouti());
     assertEquals(35, c.train().bptt());
@@ -155,6 +157,17 @@ class ScalingBenchTest {
     assertEquals(2, c.train().prefetch());
     assertEquals("never", String.valueOf(c.train().repartition()).toLowerCase(java.util.Locale.ROOT));
     assertEquals(300, c.data().vocabSize(), "the corpus settings stay the user's");
+  }
+
+  @Test
+  void underSharingTheBenchTrainsWithoutTheStatisticsAndScheduleGradientSharingCannotHave() {
+    AwdlmConfig c = ConfigLoader.load(null, ScalingBench.overrides(List.of("train.collectStats=true", "train.when=[3]"), "sharing"));
+    assertEquals(TrainConfig.Sync.SHARING, c.train().sync());
+    assertFalse(c.train().collectStats());
+    assertEquals(List.of(), c.train().when());
+    assertEquals(5, c.train().averagingFrequency(), "rounds of 5 DataSets per worker in both modes");
+    ConfigError bad = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, ScalingBench.overrides(List.of(), "allreduce")));
+    assertEquals("train.sync", bad.key());
   }
 
   @Test

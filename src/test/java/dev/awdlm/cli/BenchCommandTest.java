@@ -22,7 +22,7 @@ class BenchCommandTest {
     Path corpus = TestFiles.copyResource("corpus/tiny/train.txt", tmp.resolve("train.txt"));
     dev.awdlm.testing.CliRun r = AwdlmCommandTest.awdlm("bench", "prepare", "--corpus", corpus.toString(),
         "--generated-mb", "1", "--work", tmp.resolve("work").toString(), "--cores", "1,2", "--repeats", "1",
-        "--output", tmp.resolve("out").toUri().toString());
+        "--set", "train.batchSize=4", "--set", "data.windowsPerShard=2", "--output", tmp.resolve("out").toUri().toString());
     assertEquals(0, r.code(), r.err());
     String[] lines = r.out().trim().split("\n");
     JsonNode printed = new ObjectMapper().readTree(lines[lines.length - 1]);
@@ -30,14 +30,18 @@ class BenchCommandTest {
     assertEquals(printed, written);
     assertEquals("prepare", printed.get("bench").asText());
     assertEquals("word", printed.get("tokenizer").asText());
-    // the tiny corpus: 43,783 bytes; the generated one at least 1 MB
-    assertEquals(0.04378, printed.get("corpus_mb").asDouble(), 1e-5);
+    // the whole prepare reads the tiny corpus as train, valid and test: 3 x 43,783 bytes = 0.1313 MB; the generated one at least 1 MB
+    assertEquals(0.1313, printed.get("corpus_mb").asDouble(), 1e-9);
     assertTrue(printed.get("generated_mb").asDouble() >= 1.0, printed.toString());
-    for (String key : new String[] {"corpus_mb_per_s_1", "corpus_mb_per_s_2", "generated_tokens_per_s_2", "speedup", "mb_per_s_per_core"}) {
+    for (String key : new String[] {"corpus_prepare_mb_per_s_1", "corpus_prepare_mb_per_s_2", "corpus_tokenize_mb_per_s_2",
+        "generated_prepare_tokens_per_s_2", "generated_tokenize_mb_per_s_1", "speedup", "mb_per_s_per_core", "tokenize_speedup"}) {
       assertTrue(printed.get(key).asDouble() > 0, key + " in " + printed);
     }
-    assertEquals(printed.get("generated_mb_per_s_2").asDouble() / printed.get("generated_mb_per_s_1").asDouble(),
+    assertEquals(printed.get("generated_prepare_mb_per_s_2").asDouble() / printed.get("generated_prepare_mb_per_s_1").asDouble(),
         printed.get("speedup").asDouble(), 0.01 * printed.get("speedup").asDouble());
+    assertTrue(printed.get("generated_prepare_load_2").asDouble() >= 0, printed.toString());
+    assertTrue(printed.has("loaded"));
+    assertFalse(Files.exists(tmp.resolve("work/prepared/1")), "each prepared run is removed after its measurement");
     assertTrue(printed.has("meets_targets"));
   }
 

@@ -110,6 +110,7 @@ class ConfigLoaderTest {
       "train.epochs=many     | train.epochs",
       "train.when=0          | train.when",
       "train.lrScaling=sqrt  | train.lrScaling",
+      "train.sync=allreduce  | train.sync",
       "data.vocabSize=1      | data.vocabSize",
       "data.tokenizer=bpe    | data.tokenizer",
       "data.tokenizer=Word   | data.tokenizer",
@@ -169,6 +170,37 @@ class ConfigLoaderTest {
       assertEquals(saved.at("/" + key), again.at("/" + key), key);
     }
     assertEquals("\"awd-lstm\"", Json.tree(ConfigLoader.load(null, List.of()).json()).at("/model/kind").toString());
+  }
+
+  @Test
+  void syncIsAveragingByDefaultAndSharingIsPartOfTheRunHash() {
+    AwdlmConfig averaging = ConfigLoader.load(null, List.of());
+    assertEquals(TrainConfig.Sync.AVERAGING, averaging.train().sync());
+    AwdlmConfig sharing = ConfigLoader.load(null, List.of("train.sync=sharing"));
+    assertEquals(TrainConfig.Sync.SHARING, sharing.train().sync());
+    // the two train differently, so a checkpoint of one must not resume as the other
+    assertNotEquals(averaging.hash(), sharing.hash());
+  }
+
+  @Test
+  void aBadSyncNamesTheAllowedValues() {
+    ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("train.sync=allreduce")));
+    assertTrue(e.getMessage().contains("averaging, sharing"), e.getMessage());
+  }
+
+  @Test
+  void sharingRefusesTrainingStatisticsItCannotCollect() {
+    ConfigError e = assertThrows(ConfigError.class,
+        () -> ConfigLoader.load(null, List.of("train.sync=sharing", "train.collectStats=true")));
+    assertEquals("train.collectStats", e.key());
+    assertTrue(e.getMessage().contains("train.sync = sharing"), e.getMessage());
+  }
+
+  @Test
+  void sharingRefusesALearningRateScheduleTheExecutorsWouldNotFollow() {
+    ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("train.sync=sharing", "train.when=[2]")));
+    assertEquals("train.when", e.key());
+    assertTrue(e.getMessage().contains("train.sync = sharing"), e.getMessage());
   }
 
   @Test

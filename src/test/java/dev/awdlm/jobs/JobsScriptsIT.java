@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.awdlm.testing.Processes;
 import dev.awdlm.testing.TestFiles;
@@ -50,6 +51,17 @@ class JobsScriptsIT {
     Processes.Result r = run("jobs/awdlm", command, "--help");
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.output().contains("Usage: awdlm " + command), r.describe());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"6 GB", "1.5g", "100m"})
+  void aHeapSizeTheJvmWouldRefuseOrThatIsTooSmallExits2(String heap, @TempDir Path tmp) {
+    Path out = tmp.resolve("runs");
+    Processes.Result r = Processes.run(List.of("jobs/awdlm", "pipeline", "--output", out.toUri().toString()),
+        Map.of("AWDLM_NO_BUILD", "1", "AWDLM_HEAP", heap), 120);
+    assertEquals(2, r.exitCode(), r.describe());
+    assertTrue(r.output().contains("AWDLM_HEAP = '" + heap + "'"), r.describe());
+    assertFalse(Files.exists(out), "nothing may be written");
   }
 
   @Test
@@ -102,6 +114,21 @@ class JobsScriptsIT {
     assertEquals(2, r.exitCode(), r.describe());
     assertTrue(r.output().contains("data.vocabSize = -7"), r.describe());
     assertFalse(Files.exists(out), "nothing may be written");
+  }
+
+  /**
+   * ND4J's OpenBLAS 0.3.19 falls back to its generic SSE3 kernels ("Prescott") on x86 models newer
+   * than itself, several times slower than the AVX2 or AVX-512 ones those CPUs run.
+   */
+  @Test
+  void launcherGivesOpenBlasTheKernelsTheCpuSupports(@TempDir Path tmp) throws IOException {
+    String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+    assumeTrue((flags + " ").contains(" avx2 "), "needs an x86 CPU with AVX2");
+    Processes.Result r = Processes.run(List.of("jobs/awdlm", "bench", "ceiling", "--size", "64", "--seconds", "0.01",
+        "--output", tmp.toUri().toString()), Map.of("AWDLM_NO_BUILD", "1", "OPENBLAS_VERBOSE", "2"), 120);
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(r.output().contains("Core: "), "OpenBLAS names its kernels at OPENBLAS_VERBOSE=2: " + r.describe());
+    assertFalse(r.output().contains("Core: Prescott"), r.describe());
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,7 @@ class AwdLstmReferenceTest {
     AwdLstmSpec regularised = AwdLstmNets.with(AwdLstmNets.with(plain, "alpha", 2), "beta", 1);
     int batch = 3;
     int steps = 4;
-    Case c = new Case(regularised, batch, steps, 303);
+    Case c = new Case(regularised, batch, steps, 303, 0);
 
     Pass plainPass = new AwdLstmCore(plain).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(plain), c.labels);
     Pass penalised = new AwdLstmCore(regularised).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(regularised), c.labels);
@@ -80,8 +81,23 @@ class AwdLstmReferenceTest {
     c.checkAgainstReference(penalised);
   }
 
+  @Test
+  void labelsWhoseProbabilityUnderflowsCountInFull() {
+    // A decoder bias of -1000 on every label: in double their probabilities underflow to 0, and
+    // each must still cost its exact -log p (about 1000 nats), in training's pass and in scoring's.
+    AwdLstmSpec spec = AwdLstmNets.spec(9, 4, 5, 2, true);
+    int batch = 2;
+    int steps = 3;
+    Case c = new Case(spec, batch, steps, 404, -1000);
+    assertTrue(c.reference.nll > 900.0 * batch * steps, "labels not pushed into underflow: NLL " + c.reference.nll);
+    AwdLstmCore core = new AwdLstmCore(spec);
+    c.checkAgainstReference(core.forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(spec), c.labels));
+    assertEquals(c.reference.nll, core.score(c.params, c.tokens, c.labels, steps, batch, c.initial).nllSum(), 1e-6 * batch * steps,
+        "scored NLL");
+  }
+
   private static void compare(AwdLstmSpec spec, int batch, int steps, long seed) {
-    Case c = new Case(spec, batch, steps, seed);
+    Case c = new Case(spec, batch, steps, seed, 0);
     Pass pass = new AwdLstmCore(spec).forward(c.params, c.tokens, steps, batch, c.initial, Masks.none(spec), c.labels);
     c.checkAgainstReference(pass);
   }
@@ -97,7 +113,8 @@ class AwdLstmReferenceTest {
     final State initial;
     final Reference reference;
 
-    Case(AwdLstmSpec spec, int batch, int steps, long seed) {
+    /** @param labelBias added to the decoder bias of every label token */
+    Case(AwdLstmSpec spec, int batch, int steps, long seed, double labelBias) {
       this.spec = spec;
       this.batch = batch;
       this.steps = steps;
@@ -121,6 +138,7 @@ class AwdLstmReferenceTest {
       }
       // A repeated token, so the embedding gradient has to accumulate over positions.
       tokens[n - 1] = tokens[0];
+      IntStream.of(labels).distinct().forEach(v -> bd.putScalar(0, v, bd.getDouble(0, v) + labelBias));
 
       // A non-zero starting state, as in the middle of a TBPTT stream, so h0 and c0 matter.
       double[][][] h0 = new double[spec.nlayers()][][];
@@ -146,6 +164,9 @@ class AwdLstmReferenceTest {
       assertEquals(reference.nll, pass.nllSum(), 1e-6 * n, "NLL sum");
       assertEquals(reference.loss, pass.loss(), 1e-6, "loss");
       assertMatrixClose(reference.probabilities, pass.probabilities(), "probabilities");
+      // What the cache pointer reads: each label's NLL and the top layer's state, time-major.
+      for (int i = 0; i < n; i++) assertEquals(reference.tokenNll[i], pass.tokenNll()[i], 1e-6, "NLL of token " + i);
+      assertMatrixClose(reference.h[spec.nlayers() - 1], pass.topOutputs(), "top layer's outputs");
       for (int l = 0; l < spec.nlayers(); l++) {
         double[][] h = reference.h[l];
         double[][] c = reference.c[l];
@@ -230,6 +251,7 @@ class AwdLstmReferenceTest {
     final double[][][] c; // [N][H]
     final double[][][] h; // [N][H]
     final double[][] probabilities;
+    final double[] tokenNll;
     double nll;
     double loss;
     final Map<String, double[][]> grads = new HashMap<>();
@@ -251,6 +273,7 @@ class AwdLstmReferenceTest {
       c = new double[layers][][];
       h = new double[layers][][];
       probabilities = new double[n][spec.vocab()];
+      tokenNll = new double[n];
       forward();
       backward();
     }
@@ -326,7 +349,8 @@ class AwdLstmReferenceTest {
         for (double s : logits) sum += Math.exp(s - max);
         double logSum = max + Math.log(sum);
         for (int v = 0; v < logits.length; v++) probabilities[i][v] = Math.exp(logits[v] - logSum);
-        nll += logSum - logits[labels[i]];
+        tokenNll[i] = logSum - logits[labels[i]];
+        nll += tokenNll[i];
       }
 
       int ht = spec.hiddenSize(layers - 1);

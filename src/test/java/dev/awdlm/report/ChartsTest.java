@@ -19,7 +19,7 @@ class ChartsTest {
         new RoundMetrics(1, 2, 200, Math.log(600), 2, 2.0, 0.5),
         new RoundMetrics(1, 3, 200, Math.log(400), 2, 1.0, 0.5),
         new RoundMetrics(1, 4, 100, Math.log(300), 1, 1.0, 0.5));
-    return new EpochMetrics(1, 0.5, Math.log(500), 500, 350, 6.0, 700 / 6.0, false, 0, 700, 2, rounds);
+    return new EpochMetrics(1, 0.5, Math.log(500), 500.0, 350, 6.0, 700 / 6.0, false, 0, 700, 2, rounds);
   }
 
   private static XYSeries series(XYChart chart, String prefix) {

@@ -27,7 +27,7 @@ class ReportIndexTest {
   /** What {@link ReportWriter#write} leaves before the index: a complete report set, then the index. */
   private void finish(RunLayout layout) {
     RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), null, Instant.now().toString(), null, null, 0, 1, 1, 1, 1,
-        List.of(), 0, 0, 100, 110, null, null, Map.of(), null, 1);
+        List.of(), 0, 0, 100, 110, null, null, Map.of(), null, 1, Map.of());
     HadoopFs.writeAtomically(layout.report(), conf, Json.pretty(report));
     HadoopFs.writeAtomically(layout.reportSuccess(), conf, "");
     ReportWriter.publishIndex(layout, conf);

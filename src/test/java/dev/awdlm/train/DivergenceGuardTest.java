@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.TrainConfig;
 import dev.awdlm.io.RunLayout;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +68,7 @@ class DivergenceGuardTest {
     MultiLayerNetwork net = net(1);
     INDArray params = net.params().dup();
     INDArray state = updater(net);
-    DivergenceGuard guard = new DivergenceGuard(layout, conf, net, VOCAB);
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, net, VOCAB, TrainConfig.Sync.AVERAGING);
     Progress p = progress();
     p.asgd.trigger(1);
     fitted(net, 2);
@@ -83,13 +84,28 @@ class DivergenceGuardTest {
   }
 
   @Test
+  void underGradientSharingTheGuardStopsTheRunInsteadOfRollingBackOnlyTheDriver() {
+    MultiLayerNetwork net = fitted(net(1), 2);
+    INDArray params = net.params().dup();
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(1), VOCAB, TrainConfig.Sync.SHARING);
+    Progress p = progress();
+
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> guard.rollback(p, net, 2, "the training loss is not finite", Double.NaN));
+    assertTrue(e.getMessage().contains("train.sync = sharing"), e.getMessage());
+    assertEquals(params, net.params(), "the driver's weights are left as they are");
+    assertEquals(0, p.rollbacks);
+    assertEquals(8, p.schedule.rate(1), "the rate is not halved");
+  }
+
+  @Test
   void aRollbackReturnsToTheLastCheckpointAndHalvesThisRunsRate() {
     MultiLayerNetwork checkpointed = fitted(net(1), 3);
-    EpochMetrics one = new EpochMetrics(1, 8, 5, Math.exp(5), 50, 7, 100, false, 0, 700, 1, List.of());
+    EpochMetrics one = new EpochMetrics(1, 8, 5.0, Math.exp(5), 50, 7, 100, false, 0, 700, 1, List.of());
     Checkpoints.write(layout, new Checkpoints.State(1, "h", 1, 0, 0, 0, List.of(50.0), 50, 1, 7, List.of(one)), checkpointed, null,
         conf);
     MultiLayerNetwork net = fitted(net(1), 4);
-    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(9), VOCAB);
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(9), VOCAB, TrainConfig.Sync.AVERAGING);
     Progress p = progress();
     p.schedule.halve(); // this run rolled back once already, after the checkpoint was written
     p.rollbacks = 1;
@@ -110,7 +126,7 @@ class DivergenceGuardTest {
   void afterMaxRollbacksTheGuardGivesUp() {
     MultiLayerNetwork net = fitted(net(1), 2);
     INDArray params = net.params().dup();
-    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(1), VOCAB);
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(1), VOCAB, TrainConfig.Sync.AVERAGING);
     Progress p = progress();
     p.rollbacks = DivergenceGuard.MAX_ROLLBACKS;
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
@@ -133,7 +149,7 @@ class DivergenceGuardTest {
 
   @Test
   void theExplosionSaysWhy() {
-    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(1), VOCAB);
+    DivergenceGuard guard = new DivergenceGuard(layout, conf, net(1), VOCAB, TrainConfig.Sync.AVERAGING);
     assertNull(guard.explosion(999.5));
     assertEquals("validation perplexity 1000 is above the vocabulary size 1000, the perplexity of a uniform guess",
         guard.explosion(1000.4));

@@ -44,8 +44,8 @@ class ProgressTest {
     p.asgd.trigger(1);
     p.asgd.add(p.net.params().mul(3));
     p.valHistory.addAll(List.of(90.0, 80.0));
-    p.epochs.add(new EpochMetrics(1, 8, 5, Math.exp(5), 90, 7, 100, false, 0, 700, 1, List.of()));
-    p.epochs.add(new EpochMetrics(2, 4, 4, Math.exp(4), 80, 6, 110, true, 1, 700, 1, List.of()));
+    p.epochs.add(new EpochMetrics(1, 8, 5.0, Math.exp(5), 90, 7, 100, false, 0, 700, 1, List.of()));
+    p.epochs.add(new EpochMetrics(2, 4, 4.0, Math.exp(4), 80, 6, 110, true, 1, 700, 1, List.of()));
     p.bestValPpl = 80;
     p.bestEpoch = 2;
     p.trainSeconds = 13;

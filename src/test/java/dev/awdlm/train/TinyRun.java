@@ -86,7 +86,7 @@ final class TinyRun {
   }
 
   /** A DataSet file as dl4j-spark's workers see it: its path as given, its bytes through Hadoop. */
-  private static Source source(String path, Configuration conf) {
+  static Source source(String path, Configuration conf) {
     return new Source() {
       @Override
       public InputStream getInputStream() throws IOException {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
@@ -54,7 +55,7 @@ class TrainOutputsTest {
   }
 
   private static EpochMetrics epoch(int epoch, int workers) {
-    return new EpochMetrics(epoch, 0.01, 2, Math.exp(2), 9, 3, 100, false, 0, 300, workers, List.of());
+    return new EpochMetrics(epoch, 0.01, 2.0, Math.exp(2), 9, 3, 100, false, 0, 300, workers, List.of());
   }
 
   @Test
@@ -67,9 +68,9 @@ class TrainOutputsTest {
     p.bestEpoch = 2;
     MultiLayerNetwork trained = net();
 
-    TrainResult r = new TrainOutputs(config, layout, conf).save(trained, p, 3, 1234);
+    TrainResult r = new TrainOutputs(config, layout, conf).save(trained, p, 3, 1234, null);
 
-    assertEquals(new TrainResult(2, 3, 1234, trained.numParams(), 6, 1, 1, p.epochs, 2), r);
+    assertEquals(new TrainResult(2, 3, 1234, trained.numParams(), 6, 1, 1, p.epochs, 2, Map.of()), r);
     assertEquals(r, Trainer.readResult(layout, conf), "train.json");
     SavedModel saved = SavedModel.load("model", layout.runDir().toString(), conf);
     assertEquals(trained.params(), saved.net().params());
@@ -87,7 +88,7 @@ class TrainOutputsTest {
     MultiLayerNetwork last = net();
     last.params().addi(1);
 
-    TrainResult r = new TrainOutputs(config, layout, conf).save(last, p, 2, 1234);
+    TrainResult r = new TrainOutputs(config, layout, conf).save(last, p, 2, 1234, null);
 
     assertEquals(1, r.bestEpoch());
     assertEquals(best.params(), SavedModel.load("model", layout.runDir().toString(), conf).net().params());
@@ -115,7 +116,7 @@ class TrainOutputsTest {
   void collectedStatisticsAreRenderedToSparkStatsHtmlOnTheLocalClock(JavaSparkContext sc) throws Exception {
     String clock = System.clearProperty(TrainOutputs.TIME_SOURCE);
     try {
-      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net(), TrainingMasters.build(config.train(), 2, new RoundCollector()));
+      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net(), TrainingMasters.averaging(config.train(), 2, new RoundCollector()));
       TrainOutputs.collectStats(sparkNet, true);
       assertEquals("org.deeplearning4j.spark.time.SystemClockTimeSource", System.getProperty(TrainOutputs.TIME_SOURCE),
           "no NTP server to ask");

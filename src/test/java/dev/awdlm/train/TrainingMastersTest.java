@@ -40,7 +40,7 @@ class TrainingMastersTest {
   @Test
   void theMasterTrainsWhatTheConfigSays() {
     AwdlmConfig config = config("train.batchSize=6", "train.averagingFrequency=3", "train.prefetch=4", "train.repartition=never");
-    ParameterAveragingTrainingMaster m = TrainingMasters.build(config.train(), 5, new RoundCollector());
+    ParameterAveragingTrainingMaster m = TrainingMasters.averaging(config.train(), 5, new RoundCollector());
     assertEquals(5, m.getNumWorkers(), "the workers are given, never Spark's default parallelism");
     assertEquals(6, m.getRddDataSetNumExamples(), "one exported DataSet is one worker minibatch");
     assertEquals(3, m.getAveragingFrequency());
@@ -50,7 +50,7 @@ class TrainingMastersTest {
     assertEquals(6, json.get("batchSizePerWorker").asInt());
     assertEquals("Never", json.get("repartition").asText());
     assertEquals("NumPartitionsWorkersDiffers",
-        Json.tree(TrainingMasters.build(config("train.repartition=auto").train(), 1, new RoundCollector()).toJson())
+        Json.tree(TrainingMasters.averaging(config("train.repartition=auto").train(), 1, new RoundCollector()).toJson())
             .get("repartition").asText());
   }
 
@@ -81,7 +81,7 @@ class TrainingMastersTest {
     AwdlmConfig config = config("train.averagingFrequency=3", "train.batchSize=2", "train.bptt=5", "train.optimizer=sgd");
     RoundCollector collector = new RoundCollector();
     var net = LanguageModels.of(config.model(), config.train(), VOCAB, LearningRateSchedule.initial(config.train()));
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, TrainingMasters.build(config.train(), workers, collector));
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, TrainingMasters.averaging(config.train(), workers, collector));
     List<String> paths = dataSets(3, 2, 10);
     sparkNet.fitPaths(TrainingMasters.round(sc, paths, workers, 3));
     RoundCollector.Tally tally = collector.drain();
