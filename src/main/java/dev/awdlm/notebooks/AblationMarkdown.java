@@ -183,6 +183,14 @@ final class AblationMarkdown {
           v.id(), call, SeedComparison.mean(c.other()), SeedComparison.mean(c.baseline()), 100 * c.relativeDifference(),
           c.spread()));
     }
+    for (Variant v : variants) {
+      long improving = runs.get(v.id()).stream().filter(r -> r.bestEpoch() == r.epochs().size()).count();
+      if (improving > 0) {
+        md.append(String.format(Locale.ROOT, "%n%s was still improving in its last epoch on %d of %d seeds: the budget ended "
+            + "before it converged, so its figures are an upper bound on what it reaches.%n", v.id(), improving,
+            runs.get(v.id()).size()));
+      }
+    }
     SeedComparison zaremba = new SeedComparison(tests(AblationNotebook.NONE), tests(AblationNotebook.ZAREMBA));
     md.append(String.format(Locale.ROOT, "%nMeasured against the claim: Zaremba-style dropout is %.1f%% lower in test "
         + "perplexity than no regularization at equal parameters, where Zaremba et al. report %.0f%% on PTB between models of "

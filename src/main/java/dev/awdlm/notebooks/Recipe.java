@@ -53,7 +53,7 @@ final class Recipe {
     }
 
     List<String> trainOverrides() {
-      return java.util.stream.Stream.concat(overrides.stream(), trainOnly.stream()).toList();
+      return RecipeNotebook.concat(overrides, trainOnly);
     }
 
     String title() {

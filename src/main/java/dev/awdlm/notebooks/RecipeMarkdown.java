@@ -7,6 +7,7 @@ import dev.awdlm.notebooks.RecipeNotebook.Budget;
 import dev.awdlm.notebooks.RecipeNotebook.Figures;
 import dev.awdlm.notebooks.RecipeNotebook.Trained;
 import dev.awdlm.report.RunReport;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,7 +96,7 @@ final class RecipeMarkdown {
   }
 
   private String seedList() {
-    return String.join(", ", java.util.Arrays.stream(budget.seedValues()).mapToObj(Long::toString).toList());
+    return String.join(", ", Arrays.stream(budget.seedValues()).mapToObj(Long::toString).toList());
   }
 
   private double wallSeconds() {
@@ -115,11 +116,11 @@ final class RecipeMarkdown {
   }
 
   private static double[] tests(Figures[] f) {
-    return java.util.Arrays.stream(f).mapToDouble(Figures::test).toArray();
+    return Arrays.stream(f).mapToDouble(Figures::test).toArray();
   }
 
   private static double[] valids(Figures[] f) {
-    return java.util.Arrays.stream(f).mapToDouble(Figures::valid).toArray();
+    return Arrays.stream(f).mapToDouble(Figures::valid).toArray();
   }
 
   private SeedComparison againstFull(Variant v) {
