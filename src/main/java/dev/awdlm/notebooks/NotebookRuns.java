@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notebooks' runs, through the real pipeline. A run whose report set finished is reused, so a
- * notebook interrupted after some of its runs continues where it stopped ({@code notebooks
+ * The notebooks' runs, through the real pipeline. A run whose report set finished is reused and an
+ * unfinished one resumes, so an interrupted notebook continues where it stopped ({@code notebooks
  * --continue STAMP}).
  */
 final class NotebookRuns {
@@ -51,7 +51,10 @@ final class NotebookRuns {
     return done;
   }
 
-  /** prepare, train, evaluate and report; an unfinished earlier attempt is deleted and run again. */
+  /**
+   * prepare, train, evaluate and report. An earlier attempt that was stopped resumes: from its
+   * last checkpoint once prepare had finished, else from the start.
+   */
   static RunReport pipeline(AwdlmConfig config, RunLayout layout, RunEvaluation.Pointer pointer, JavaSparkContext sc) {
     Configuration conf = sc.hadoopConfiguration();
     RunReport done = finished(config, layout, conf);
@@ -59,9 +62,16 @@ final class NotebookRuns {
       LOG.info("notebooks: reusing the finished run {}", layout.runDir());
       return done;
     }
-    HadoopFs.deleteRecursively(layout.runDir(), conf);
-    LOG.info("notebooks: run {}", layout.runDir());
-    return Pipeline.run(config, layout, sc, pointer);
+    if (!HadoopFs.exists(layout.prepareStats(), conf)) {
+      HadoopFs.deleteRecursively(layout.runDir(), conf);
+      LOG.info("notebooks: run {}", layout.runDir());
+      return Pipeline.run(config, layout, sc, pointer);
+    }
+    if (!HadoopFs.exists(layout.model(), conf)) {
+      LOG.info("notebooks: resume the run {}", layout.runDir());
+      Trainer.train(config, sc, layout, PrepareJob.readStats(layout, conf), new Trainer.Start(true, false));
+    }
+    return Pipeline.evaluateAndReport(config, layout, sc, pointer);
   }
 
   /** The finetune of a finished run and its report; an interrupted finetune resumes from its checkpoints. */

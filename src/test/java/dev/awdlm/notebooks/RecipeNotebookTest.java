@@ -55,7 +55,7 @@ class RecipeNotebookTest {
     assertTrue(md.contains("- **finetuning**: pays. Without it, mean test perplexity is 180.00 against 150.50"), md);
     assertTrue(md.contains("- **the cache pointer**: pays. Without it, mean test perplexity is 170.50"), md);
     assertTrue(md.contains("- **variable-length BPTT**: does not pay on this corpus at this budget. Without it, mean test "
-        + "perplexity is 151.00 against 150.50 (+0.50, +0.3%); the seeds spread by up to 1.00."), md);
+        + "perplexity is 151.00 against 150.50 for the full recipe (+0.50, +0.3%); the seeds spread by up to 1.00."), md);
     assertTrue(md.contains("- **NT-ASGD**: pays."), md);
     assertTrue(md.contains("- **the dropouts**: does not pay on this corpus at this budget.") && md.contains(
         "Leaving it out is better by more than the spread."), md);

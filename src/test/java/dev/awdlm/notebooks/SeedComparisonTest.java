@@ -33,7 +33,7 @@ class SeedComparisonTest {
     SeedComparison c = new SeedComparison(new double[] {100, 101}, new double[] {95, 96});
     assertTrue(c.otherBetter());
     assertEquals(Verdict.DOES_NOT_PAY, c.partVerdict());
-    assertEquals(-0.0547, c.relativeDifference(), 1e-4);
+    assertEquals(-5 / 100.5, c.relativeDifference(), 1e-12);
   }
 
   @Test
