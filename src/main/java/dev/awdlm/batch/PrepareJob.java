@@ -7,6 +7,7 @@ import dev.awdlm.corpus.Tokenizer;
 import dev.awdlm.corpus.Utf8;
 import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunClaim;
@@ -114,7 +115,7 @@ public final class PrepareJob {
           String.format("%.1f", stageSeconds.get(split)));
     }
     sc.setJobDescription(null);
-    PrepareStats stats = new PrepareStats(config.data().tokenizer(), splits, vocab.size(), stageSeconds);
+    PrepareStats stats = new PrepareStats(config.data().tokenizer().configValue(), splits, vocab.size(), stageSeconds);
     HadoopFs.writeAtomically(out.prepareStats(), conf, Json.pretty(stats));
     return stats;
   }
@@ -249,7 +250,7 @@ public final class PrepareJob {
 
   private static long fileSize(Path f, Configuration conf) {
     try {
-      return HadoopFs.fs(f, conf).getFileStatus(f).getLen();
+      return HadoopFiles.length(f, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stat " + f, e);
     }

@@ -1,6 +1,6 @@
 package dev.awdlm.batch;
 
-import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -153,10 +152,8 @@ public final class StreamExporter {
     DataSet ds = new DataSet(
         Nd4j.create(features, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT),
         Nd4j.create(labels, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT));
-    Path target = new Path(dir, fileName(file));
-    FileSystem fs = HadoopFs.fs(target, conf.get());
     // Task retries overwrite; readers only see the directory after the whole prepare succeeds.
-    try (OutputStream os = fs.create(target, true)) {
+    try (OutputStream os = HadoopFiles.create(new Path(dir, fileName(file)), conf.get())) {
       ds.save(os);
     }
     return (long) rows * len;
@@ -164,7 +161,7 @@ public final class StreamExporter {
 
   /** Reads a DataSet file written by {@link #export}. */
   public static DataSet read(Path file, org.apache.hadoop.conf.Configuration conf) {
-    try (var in = HadoopFs.fs(file, conf).open(file)) {
+    try (var in = HadoopFiles.open(file, conf)) {
       DataSet ds = new DataSet();
       ds.load(in);
       return ds;

@@ -39,7 +39,7 @@ public final class BenchResult {
 
   /** Writes {@code <outputDir>/bench/<name>.json} atomically, then prints the JSON as stdout's last line. */
   public Path publish(Path outputDir, Configuration conf, PrintStream out) {
-    Path target = new Path(RunLayout.benchDir(outputDir), name + ".json");
+    Path target = RunLayout.benchResult(outputDir, name);
     HadoopFs.mkdirs(target.getParent(), conf);
     String json = toJson();
     HadoopFs.writeAtomically(target, conf, json + "\n");

@@ -73,7 +73,7 @@ public final class ModelBench {
     if (options.sizes().contains("small")) {
       double smallTps = measure("small", small, options.seconds(), ceiling, result, out);
       ModelConfig m = small.model();
-      ModelConfig stockSmall = new ModelConfig(m.emsize(), m.nhid(), m.nlayers(), 0, 0, 0, 0, 0, false, ModelConfig.LSTM);
+      ModelConfig stockSmall = new ModelConfig(m.emsize(), m.nhid(), m.nlayers(), 0, 0, 0, 0, 0, false, ModelConfig.Kind.LSTM);
       MultiLayerNetwork stock = LanguageModels.stockLstm(stockSmall, small.train(), VOCAB, LearningRateSchedule.initial(small.train()));
       double stockTps = trainingSpeed(stock, VOCAB, small.train().batchSize(), small.train().bptt(), 2, options.seconds(), 1)
           .tokensPerSecond();

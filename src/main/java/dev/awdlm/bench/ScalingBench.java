@@ -46,7 +46,7 @@ public final class ScalingBench {
   /**
    * How far above linear (efficiency 1) a measurement may land before it means that the two runs
    * differ in more than their executors. Repeated runs of the bench on a quiet machine spread by 3%
-   * (efficiency 0.906 to 0.935, README); 2 executors cannot be more than twice as fast as 1.
+   * (efficiency 0.906 to 0.935, docs/measured-figures.md); 2 executors cannot be more than twice as fast as 1.
    */
   public static final double NOISE = 0.05;
 

@@ -68,7 +68,7 @@ public final class ScoreBench {
     List<String> text = options.data().isEmpty() ? saved.config().data().test() : options.data();
     List<Path> files = HadoopFs.expandInputs(options.data().isEmpty() ? "data.test" : "--data", text, hadoop);
     LanguageModelScorer scorer = ScoreJob.scorer(options.model(), false, c.score(), hadoop);
-    Path work = HadoopFs.qualify(new Path(RunLayout.benchDir(c.output().root()), ".score-work"), hadoop);
+    Path work = HadoopFs.qualify(RunLayout.benchScratch(c.output().root(), "score"), hadoop);
 
     BenchResult result = new BenchResult("score").put("model", options.model()).put("data", text).put("cores", options.cores())
         .put("repeats", options.repeats()).put("batch_size", c.score().batchSize());

@@ -1,5 +1,6 @@
 package dev.awdlm.cli;
 
+import dev.awdlm.config.DataConfig;
 import dev.awdlm.eval.SavedModel;
 import dev.awdlm.generate.TextSampler;
 import dev.awdlm.spark.SparkSessions;
@@ -48,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
     List<String> all = new ArrayList<>(sample.prompt());
     all.addAll(sample.generated());
-    System.out.println(TextSampler.render(all, "char".equals(saved.config().data().tokenizer())));
+    System.out.println(TextSampler.render(all, saved.config().data().tokenizer() == DataConfig.TokenizerKind.CHAR));
     return AwdlmCommand.OK;
   }
 }

@@ -26,7 +26,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
   // Each executor has one core, and serial GC is the JVM's own choice on a 1-CPU machine. G1's
   // concurrent threads take CPU from the other executor's training when every core trains: two
   // training JVMs on 2 cores ran 10-12% slower per step than one alone with G1, 6% with serial GC
-  // (measured; src/site/markdown/performance-notes.md).
+  // (measured; docs/measured-figures.md).
   @Option(names = "--executor-java-options", defaultValue = "-XX:+UseSerialGC",
       description = "Extra JVM options for the executors (default ${DEFAULT-VALUE}; \"\" for the JVM's own choice, G1).")
   String executorJavaOptions;

@@ -38,6 +38,11 @@ public final class ConfigLoader {
    * @param overrides {@code KEY=VALUE} strings; the value is typed by the key's type in reference.conf
    */
   public static AwdlmConfig load(File file, List<String> overrides) {
+    return parse(file, overrides).build();
+  }
+
+  /** Reads {@code file} and {@code overrides} once, for a caller that adds overrides later ({@link Parsed#with}). */
+  public static Parsed parse(File file, List<String> overrides) {
     Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
     Config user = ConfigFactory.empty();
     if (file != null) {
@@ -49,13 +54,37 @@ public final class ConfigLoader {
       }
       rejectUnknownKeys(user, reference, file.toString());
     }
-    Config merged = parseOverrides(overrides, reference).withFallback(user).withFallback(reference);
-    try {
-      merged = merged.resolve();
-    } catch (ConfigException e) {
-      throw new ConfigError("config", e.getMessage());
+    return new Parsed(reference, parseOverrides(overrides, reference).withFallback(user));
+  }
+
+  /**
+   * reference.conf, a file and overrides, read and merged but not yet resolved, so that more
+   * overrides resolve exactly as if they had been given last on the command line.
+   */
+  public static final class Parsed {
+    private final Config reference;
+    private final Config given;
+
+    private Parsed(Config reference, Config given) {
+      this.reference = reference;
+      this.given = given;
     }
-    return build(merged);
+
+    /** These overrides on top of the earlier ones: a key set again takes the later value. */
+    public Parsed with(List<String> overrides) {
+      return new Parsed(reference, parseOverrides(overrides, reference).withFallback(given));
+    }
+
+    /** Resolves substitutions and validates every value. */
+    public AwdlmConfig build() {
+      Config merged;
+      try {
+        merged = given.withFallback(reference).resolve();
+      } catch (ConfigException e) {
+        throw new ConfigError("config", e.getMessage());
+      }
+      return ConfigLoader.build(merged);
+    }
   }
 
   /**
@@ -128,16 +157,16 @@ public final class ConfigLoader {
   private static AwdlmConfig build(Config c) {
     DataConfig data = new DataConfig(
         strings(c, "data.train"), strings(c, "data.valid"), strings(c, "data.test"),
-        get(c, "data.tokenizer", c::getString), get(c, "data.vocabSize", c::getInt),
+        choice(c, "data.tokenizer", DataConfig.TokenizerKind.class), get(c, "data.vocabSize", c::getInt),
         get(c, "data.minCount", c::getInt), get(c, "data.windowsPerShard", c::getInt),
         get(c, "data.lowercase", c::getBoolean), get(c, "data.replaceNumbers", c::getBoolean),
-        get(c, "data.eos", c::getString), get(c, "data.partitions", c::getInt));
+        choice(c, "data.eos", DataConfig.EosMode.class), get(c, "data.partitions", c::getInt));
     ModelConfig model = new ModelConfig(
         get(c, "model.emsize", c::getInt), get(c, "model.nhid", c::getInt), get(c, "model.nlayers", c::getInt),
         get(c, "model.dropout", c::getDouble), get(c, "model.dropouth", c::getDouble),
         get(c, "model.dropouti", c::getDouble), get(c, "model.dropoute", c::getDouble),
         get(c, "model.wdrop", c::getDouble), get(c, "model.tied", c::getBoolean),
-        get(c, "model.kind", c::getString));
+        choice(c, "model.kind", ModelConfig.Kind.class));
     TrainConfig train = new TrainConfig(
         get(c, "train.lr", c::getDouble), get(c, "train.clip", c::getDouble), get(c, "train.epochs", c::getInt),
         get(c, "train.batchSize", c::getInt), get(c, "train.evalBatchSize", c::getInt),
@@ -146,7 +175,7 @@ public final class ConfigLoader {
         TrainConfig.Optimizer.parse(get(c, "train.optimizer", c::getString)),
         get(c, "train.nonmono", c::getInt), get(c, "train.when", c::getIntList),
         get(c, "train.workers", c::getInt), get(c, "train.averagingFrequency", c::getInt),
-        get(c, "train.prefetch", c::getInt), get(c, "train.repartition", c::getString),
+        get(c, "train.prefetch", c::getInt), choice(c, "train.repartition", TrainConfig.Repartition.class),
         get(c, "train.collectStats", c::getBoolean), TrainConfig.LrScaling.parse(get(c, "train.lrScaling", c::getString)),
         get(c, "train.variableBptt", c::getBoolean));
     OutputConfig output = new OutputConfig(get(c, "output.dir", c::getString));
@@ -166,6 +195,10 @@ public final class ConfigLoader {
     for (String section : RUN_SECTIONS.stream().sorted().toList()) own = own.withValue(section, c.getValue(section));
     String json = own.root().render(ConfigRenderOptions.concise());
     return new AwdlmConfig(data, model, train, output, retrain, score, eval, finetune, json, sha256(json));
+  }
+
+  private static <E extends Enum<E> & ConfigEnum> E choice(Config c, String key, Class<E> type) {
+    return ConfigEnum.parse(key, get(c, key, c::getString), type);
   }
 
   /** A path list may also be written as one string. */

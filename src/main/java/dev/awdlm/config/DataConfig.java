@@ -1,7 +1,6 @@
 package dev.awdlm.config;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Where the corpus is and how it becomes tokens.
@@ -9,7 +8,7 @@ import java.util.Set;
  * @param train files, directories or globs on any Hadoop filesystem; the vocabulary comes from these only
  * @param valid held-out split for model selection
  * @param test held-out split for the final figure
- * @param tokenizer one of {@link #TOKENIZERS}
+ * @param tokenizer {@code whitespace}, {@code word} or {@code char}
  * @param vocabSize keep the most frequent K tokens (0 = no limit)
  * @param minCount drop tokens seen fewer times than this in train
  * @param windowsPerShard BPTT windows per exported train DataSet; hidden state carries across them
@@ -22,30 +21,38 @@ public record DataConfig(
     List<String> train,
     List<String> valid,
     List<String> test,
-    String tokenizer,
+    TokenizerKind tokenizer,
     int vocabSize,
     int minCount,
     int windowsPerShard,
     boolean lowercase,
     boolean replaceNumbers,
-    String eos,
+    EosMode eos,
     int partitions) {
 
-  public static final Set<String> TOKENIZERS = Set.of("whitespace", "word", "char");
-  public static final Set<String> EOS_MODES = Set.of("line", "sentence");
+  /** {@code data.tokenizer}: the {@code corpus} tokenizer that cuts a line into tokens. */
+  public enum TokenizerKind implements ConfigEnum {
+    WHITESPACE,
+    WORD,
+    CHAR
+  }
+
+  /** {@code data.eos}: where the word tokenizer puts {@code <eos>}. */
+  public enum EosMode implements ConfigEnum {
+    LINE,
+    SENTENCE
+  }
 
   public DataConfig {
     train = paths("data.train", train);
     valid = paths("data.valid", valid);
     test = paths("data.test", test);
-    if (!TOKENIZERS.contains(tokenizer)) {
-      throw new ConfigError("data.tokenizer", tokenizer, "must be one of " + TOKENIZERS);
-    }
+    ConfigEnum.require("data.tokenizer", tokenizer, TokenizerKind.class);
     Check.nonNegative("data.vocabSize", vocabSize);
     if (vocabSize == 1) throw new ConfigError("data.vocabSize", vocabSize, "must be 0 (no limit) or >= 2 (<unk> and <eos> are always kept)");
     Check.positive("data.minCount", minCount);
     Check.positive("data.windowsPerShard", windowsPerShard);
-    if (!EOS_MODES.contains(eos)) throw new ConfigError("data.eos", eos, "must be one of " + EOS_MODES);
+    ConfigEnum.require("data.eos", eos, EosMode.class);
     Check.nonNegative("data.partitions", partitions);
   }
 

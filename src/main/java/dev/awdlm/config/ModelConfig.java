@@ -26,10 +26,13 @@ public record ModelConfig(
     double dropoute,
     double wdrop,
     boolean tied,
-    String kind) {
+    Kind kind) {
 
-  public static final String AWD_LSTM = "awd-lstm";
-  public static final String LSTM = "lstm";
+  /** {@code model.kind}: the network {@code LanguageModels} builds. */
+  public enum Kind implements ConfigEnum {
+    AWD_LSTM,
+    LSTM
+  }
 
   public ModelConfig {
     Check.positive("model.emsize", emsize);
@@ -40,7 +43,7 @@ public record ModelConfig(
     Check.probability("model.dropouti", dropouti);
     Check.probability("model.dropoute", dropoute);
     Check.probability("model.wdrop", wdrop);
-    if (!AWD_LSTM.equals(kind) && !LSTM.equals(kind)) throw new ConfigError("model.kind", kind, "must be awd-lstm or lstm");
+    ConfigEnum.require("model.kind", kind, Kind.class);
   }
 
   /** Hidden size of LSTM layer {@code layer} (0-based); awd-lstm-lm shrinks the last one to emsize when tied. */

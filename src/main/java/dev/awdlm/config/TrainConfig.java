@@ -50,7 +50,7 @@ public record TrainConfig(
     int workers,
     int averagingFrequency,
     int prefetch,
-    String repartition,
+    Repartition repartition,
     boolean collectStats,
     LrScaling lrScaling,
     boolean variableBptt) {
@@ -72,7 +72,15 @@ public record TrainConfig(
         List.of(), workers, averagingFrequency, prefetch, repartition, collectStats, lrScaling, variableBptt);
   }
 
-  public static final java.util.Set<String> REPARTITION = java.util.Set.of("auto", "always", "never");
+  /**
+   * {@code train.repartition}: whether dl4j-spark spreads a round's DataSets evenly over the
+   * workers; {@code auto} when the number of partitions differs from the number of workers.
+   */
+  public enum Repartition implements ConfigEnum {
+    AUTO,
+    ALWAYS,
+    NEVER
+  }
 
   /** The optimisers awd-lstm-lm offers. */
   public enum Optimizer {
@@ -122,7 +130,7 @@ public record TrainConfig(
     Check.nonNegative("train.workers", workers);
     Check.positive("train.averagingFrequency", averagingFrequency);
     Check.nonNegative("train.prefetch", prefetch);
-    if (!REPARTITION.contains(repartition)) throw new ConfigError("train.repartition", repartition, "must be one of " + REPARTITION);
+    ConfigEnum.require("train.repartition", repartition, Repartition.class);
     if (lrScaling == null) throw new ConfigError("train.lrScaling", "must be one of none, linear, linear-capped");
   }
 }

@@ -1,6 +1,5 @@
 package dev.awdlm.corpus;
 
-import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.DataConfig;
 import java.io.Serializable;
 import java.util.List;
@@ -13,10 +12,9 @@ public interface Tokenizer extends Serializable {
   /** The tokenizer {@code data.tokenizer} names, with its options. */
   static Tokenizer of(DataConfig data) {
     return switch (data.tokenizer()) {
-      case "whitespace" -> new WhitespaceTokenizer();
-      case "word" -> new WordTokenizer(data.lowercase(), data.replaceNumbers(), data.eos().equals("sentence"));
-      case "char" -> new CharTokenizer(data.lowercase());
-      default -> throw new ConfigError("data.tokenizer", data.tokenizer(), "unknown tokenizer");
+      case WHITESPACE -> new WhitespaceTokenizer();
+      case WORD -> new WordTokenizer(data.lowercase(), data.replaceNumbers(), data.eos() == DataConfig.EosMode.SENTENCE);
+      case CHAR -> new CharTokenizer(data.lowercase());
     };
   }
 }

@@ -67,9 +67,9 @@ public final class RunEvaluation {
 
   /** The pointer reads the top LSTM layer's states, which only the AWD-LSTM layer hands out. */
   public static void requireAwdLstm(AwdlmConfig config) {
-    if (!ModelConfig.AWD_LSTM.equals(config.model().kind())) {
-      throw new ConfigError("eval.pointer.enabled", true, "the cache pointer needs model.kind = " + ModelConfig.AWD_LSTM
-          + "; this run's model is " + config.model().kind());
+    if (config.model().kind() != ModelConfig.Kind.AWD_LSTM) {
+      throw new ConfigError("eval.pointer.enabled", true, "the cache pointer needs model.kind = "
+          + ModelConfig.Kind.AWD_LSTM.configValue() + "; this run's model is " + config.model().kind().configValue());
     }
   }
 

@@ -5,8 +5,10 @@ import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.corpus.Vocabulary;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
+import dev.awdlm.io.RunLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -21,19 +23,16 @@ import org.deeplearning4j.util.ModelSerializer;
  */
 public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, AwdlmConfig config, String runId) {
   public static final String SCHEMA = "awdlm.model/1";
-  static final String MODEL = "model.zip";
-  static final String VOCAB = "vocab.tsv";
-  static final String META = "model.json";
 
   /** What {@code model.json} holds. */
   public record Meta(String schema, String runId, long parameters, int vocabSize, String configHash, JsonNode config) {}
 
   /** Writes the three files into {@code dir}, each atomically, {@code model.zip} last. */
   public static void write(Path dir, MultiLayerNetwork net, Vocabulary vocab, AwdlmConfig config, String runId, Configuration conf) {
-    HadoopFs.writeAtomically(new Path(dir, VOCAB), conf, vocab.toTsv());
+    HadoopFs.writeAtomically(new Path(dir, RunLayout.VOCAB_FILE), conf, vocab.toTsv());
     Meta meta = new Meta(SCHEMA, runId, net.numParams(), vocab.size(), config.hash(), Json.tree(config.json()));
-    HadoopFs.writeAtomically(new Path(dir, META), conf, Json.pretty(meta));
-    HadoopFs.writeAtomically(new Path(dir, MODEL), conf, out -> ModelSerializer.writeModel(net, out, false));
+    HadoopFs.writeAtomically(new Path(dir, RunLayout.MODEL_META_FILE), conf, Json.pretty(meta));
+    HadoopFs.writeAtomically(new Path(dir, RunLayout.MODEL_FILE), conf, out -> ModelSerializer.writeModel(net, out, false));
   }
 
   /**
@@ -44,9 +43,9 @@ public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, Awdl
    */
   public static SavedModel load(String key, String uri, Configuration conf) {
     Path dir = locate(key, uri, conf);
-    Path metaFile = new Path(dir, META);
-    Path vocabFile = new Path(dir, VOCAB);
-    Path modelFile = new Path(dir, MODEL);
+    Path metaFile = new Path(dir, RunLayout.MODEL_META_FILE);
+    Path vocabFile = new Path(dir, RunLayout.VOCAB_FILE);
+    Path modelFile = new Path(dir, RunLayout.MODEL_FILE);
     for (Path p : new Path[] {metaFile, vocabFile}) {
       if (!HadoopFs.exists(p, conf)) {
         throw new ConfigError(key, uri, p + " is missing: a saved model needs model.zip, vocab.tsv and model.json together");
@@ -87,7 +86,7 @@ public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, Awdl
   /** Loads a ModelSerializer zip; a missing or damaged file is a clear error naming it. */
   public static MultiLayerNetwork loadNetwork(String key, Path model, Configuration conf) {
     if (!HadoopFs.exists(model, conf)) throw new ConfigError(key, model.toString(), "no such model file");
-    try (InputStream in = HadoopFs.fs(model, conf).open(model)) {
+    try (InputStream in = HadoopFiles.open(model, conf)) {
       return ModelSerializer.restoreMultiLayerNetwork(in, false);
     } catch (IOException | RuntimeException e) {
       throw new ConfigError(key, model.toString(), "is not a readable model (corrupt or truncated?): " + e.getMessage());
@@ -98,15 +97,17 @@ public record SavedModel(Path dir, MultiLayerNetwork net, Vocabulary vocab, Awdl
     Path p = HadoopFs.location(key, uri);
     if (p.getName().endsWith(".zip")) {
       // The zip only locates the directory, whose model.zip is loaded: any other name would be swapped for it.
-      if (!p.getName().equals(MODEL)) {
-        throw new ConfigError(key, uri, "is not a saved model: its network is " + MODEL + ", next to " + VOCAB + " and "
-            + META + "; give that file or its directory");
+      if (!p.getName().equals(RunLayout.MODEL_FILE)) {
+        throw new ConfigError(key, uri, "is not a saved model: its network is " + RunLayout.MODEL_FILE + ", next to "
+            + RunLayout.VOCAB_FILE + " and " + RunLayout.MODEL_META_FILE + "; give that file or its directory");
       }
       if (!HadoopFs.exists(p, conf)) throw new ConfigError(key, uri, "no such file");
       return p.getParent();
     }
-    if (HadoopFs.exists(new Path(p, MODEL), conf)) return p;
-    if (HadoopFs.exists(new Path(new Path(p, "model"), MODEL), conf)) return new Path(p, "model");
-    throw new ConfigError(key, uri, "holds no saved model (neither " + MODEL + " nor model/" + MODEL + ")");
+    if (HadoopFs.exists(new Path(p, RunLayout.MODEL_FILE), conf)) return p;
+    Path inRun = new Path(p, RunLayout.MODEL_DIR);
+    if (HadoopFs.exists(new Path(inRun, RunLayout.MODEL_FILE), conf)) return inRun;
+    throw new ConfigError(key, uri, "holds no saved model (neither " + RunLayout.MODEL_FILE + " nor " + RunLayout.MODEL_DIR + "/"
+        + RunLayout.MODEL_FILE + ")");
   }
 }

@@ -4,8 +4,8 @@ import dev.awdlm.batch.PrepareJob;
 import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.batch.StreamExporter;
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.RunLayout;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,7 +42,7 @@ public final class TextEvaluation {
   public static Result run(SavedModel model, String modelUri, List<String> data, int chunks, long singleChunkMaxTokens,
       Path scratch, JavaSparkContext sc) {
     Configuration conf = sc.hadoopConfiguration();
-    Path work = new Path(scratch, ".evaluate-" + UUID.randomUUID() + ".tmp");
+    Path work = RunLayout.evaluateScratch(scratch);
     int window = model.config().train().bptt();
     try {
       sc.setJobDescription("evaluate: encode " + chunks + " chunks");

@@ -198,13 +198,24 @@ public final class AwdLstmCore {
   /** @param lengths real steps per row (the rest is padding), or null when every step counts */
   private Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
       int[] labels, int[] lengths, boolean full) {
-    INDArray embedding = params.get(EMBEDDING);
-    DataType type = embedding.dataType();
-    int n = steps * batch;
     Pass pass = new Pass(steps, batch, tokens, masks, initial, spec.nlayers());
+    encode(params, pass);
+    decode(params, pass, labels, lengths, full);
+    if (full) regularize(pass);
+    return pass;
+  }
 
-    INDArray x = embedding.getRows(tokens); // [N, emsize], a copy
-    if (masks.rows() != null) x.muliColumnVector(masks.rows().getRows(tokens));
+  /**
+   * The embedding (with row and input dropout) and the LSTM layers, with locked dropout between
+   * them: fills the pass's per-layer caches and its last state.
+   */
+  private void encode(Map<String, INDArray> params, Pass pass) {
+    int steps = pass.steps;
+    int batch = pass.batch;
+    int n = steps * batch;
+    Masks masks = pass.masks;
+    INDArray x = params.get(EMBEDDING).getRows(pass.tokens); // [N, emsize], a copy
+    if (masks.rows() != null) x.muliColumnVector(masks.rows().getRows(pass.tokens));
     if (masks.input() != null) lockedMul(x, masks.input(), steps, batch);
 
     INDArray[] lastH = new INDArray[spec.nlayers()];
@@ -213,7 +224,7 @@ public final class AwdLstmCore {
       pass.inputs[l] = x;
       INDArray r = params.get(recurrentWeights(l));
       pass.recurrent[l] = masks.weights()[l] == null ? r : r.mul(masks.weights()[l]);
-      INDArray h = lstmForward(l, params, pass, initial.h()[l], initial.c()[l]);
+      INDArray h = lstmForward(l, params, pass, pass.initial.h()[l], pass.initial.c()[l]);
       lastH[l] = h.get(NDArrayIndex.interval(n - batch, n), NDArrayIndex.all()).dup();
       lastC[l] = pass.cells[l].get(NDArrayIndex.interval(n - batch, n), NDArrayIndex.all()).dup();
       if (l < spec.nlayers() - 1) {
@@ -225,12 +236,19 @@ public final class AwdLstmCore {
       }
     }
     pass.last = new State(lastH, lastC);
+  }
 
-    INDArray top = pass.outputs[spec.nlayers() - 1];
-    INDArray dropped = top;
-    if (masks.output() != null) {
-      dropped = top.dup();
-      lockedMul(dropped, masks.output(), steps, batch);
+  /**
+   * Output dropout, the decoder and the softmax: the probabilities when {@code full}, and the
+   * labels' summed NLL (per row too, when {@code lengths} are given) when there are labels.
+   */
+  private void decode(Map<String, INDArray> params, Pass pass, int[] labels, int[] lengths, boolean full) {
+    int batch = pass.batch;
+    int n = pass.steps * batch;
+    INDArray dropped = pass.outputs[spec.nlayers() - 1];
+    if (pass.masks.output() != null) {
+      dropped = dropped.dup();
+      lockedMul(dropped, pass.masks.output(), pass.steps, batch);
     }
     pass.decoderInput = dropped;
 
@@ -261,18 +279,19 @@ public final class AwdLstmCore {
       pass.rowNll = rows;
       pass.tokenNll = perToken;
     }
+  }
 
-    if (!full) return pass;
+  /** AR on the decoder's (dropped-out) input and TAR on the top layer's raw outputs, as awd-lstm-lm adds them to the loss. */
+  private void regularize(Pass pass) {
     if (spec.alpha() > 0) {
-      double norm = dropped.norm2Number().doubleValue();
-      pass.ar = spec.alpha() * norm * norm / dropped.length();
+      double norm = pass.decoderInput.norm2Number().doubleValue();
+      pass.ar = spec.alpha() * norm * norm / pass.decoderInput.length();
     }
-    if (spec.beta() > 0 && steps > 1) {
-      INDArray diff = timeDifference(top, steps, batch);
+    if (spec.beta() > 0 && pass.steps > 1) {
+      INDArray diff = timeDifference(pass.outputs[spec.nlayers() - 1], pass.steps, pass.batch);
       double norm = diff.norm2Number().doubleValue();
       pass.tar = spec.beta() * norm * norm / diff.length();
     }
-    return pass;
   }
 
   /** Whether time-major position i is one of its row's real steps. */

@@ -105,4 +105,18 @@ public class AwdLstmLayer extends FeedForwardLayer {
   public int hashCode() {
     return Objects.hash(super.hashCode(), spec);
   }
+
+  /**
+   * DL4J's clone shares the updater configuration. A dl4j-spark worker's network is a clone of the
+   * broadcast configuration, which in local mode is the driver's own object, so the workers would
+   * share one learning rate: one worker's per-window rate (variable-length BPTT) would be another's,
+   * and the driver's.
+   */
+  @Override
+  public AwdLstmLayer clone() {
+    AwdLstmLayer clone = (AwdLstmLayer) super.clone();
+    if (clone.getIUpdater() != null) clone.setIUpdater(clone.getIUpdater().clone());
+    if (clone.getBiasUpdater() != null) clone.setBiasUpdater(clone.getBiasUpdater().clone());
+    return clone;
+  }
 }

@@ -35,7 +35,10 @@ public final class LanguageModels {
 
   /** The network {@code model.kind} names, its updater at learning rate {@code lr}. */
   public static MultiLayerNetwork of(ModelConfig m, TrainConfig t, int vocabSize, double lr) {
-    return ModelConfig.LSTM.equals(m.kind()) ? stockLstm(m, t, vocabSize, lr) : awdLstm(m, t, vocabSize, lr);
+    return switch (m.kind()) {
+      case LSTM -> stockLstm(m, t, vocabSize, lr);
+      case AWD_LSTM -> awdLstm(m, t, vocabSize, lr);
+    };
   }
 
   /**

@@ -9,7 +9,6 @@ import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
 import dev.awdlm.pipeline.Pipeline;
 import dev.awdlm.report.Charts;
-import dev.awdlm.report.ReportWriter;
 import dev.awdlm.report.RunReport;
 import dev.awdlm.train.EpochMetrics;
 import dev.awdlm.train.Trainer;
@@ -42,7 +41,7 @@ final class NotebookRuns {
    * rather than reused, since its figures would not be the ones the notebook states.
    */
   static RunReport finished(AwdlmConfig config, RunLayout layout, Configuration conf) {
-    if (!HadoopFs.exists(new Path(layout.reportDir(), ReportWriter.SUCCESS), conf)) return null;
+    if (!HadoopFs.exists(layout.reportSuccess(), conf)) return null;
     RunReport done = Json.read(layout.report(), RunReport.class, conf);
     if (!done.config().equals(Json.tree(config.json()))) {
       throw new ConfigError("--continue", layout.runId(), "was trained with another config than this generation's (other "

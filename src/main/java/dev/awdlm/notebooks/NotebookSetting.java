@@ -1,6 +1,7 @@
 package dev.awdlm.notebooks;
 
 import dev.awdlm.config.DataConfig;
+import dev.awdlm.io.RunLayout;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public record NotebookSetting(Path dir, File config, DataConfig data, List<Strin
 
   /** A notebook's own corpus sample, under its runs; returns the {@code data.*} overrides for it. */
   List<String> sample(String notebook, long trainWords, long evalWords, org.apache.hadoop.conf.Configuration conf) {
-    return NotebookData.write(data, new org.apache.hadoop.fs.Path(runs, notebook + "-data-" + stamp), trainWords, evalWords, conf);
+    return NotebookData.write(data, split -> RunLayout.notebookSample(runs, notebook, stamp, split), trainWords, evalWords, conf);
   }
 
   org.apache.hadoop.fs.Path runDir(String notebook, String variant, long seed) {

@@ -21,7 +21,7 @@ final class ParameterMatch {
 
   /** A stock LSTM of {@code nlayers} layers, embedding and hidden size {@code h}, no dropout. */
   static ModelConfig stock(int h, int nlayers, double dropout) {
-    return new ModelConfig(h, h, nlayers, dropout, 0, 0, 0, 0, false, ModelConfig.LSTM);
+    return new ModelConfig(h, h, nlayers, dropout, 0, 0, 0, 0, false, ModelConfig.Kind.LSTM);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.awdlm.report;
 
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
-  public static final String SUCCESS = "_SUCCESS";
-  public static final String LATEST = RunLayout.LATEST;
-  public static final String INDEX = RunLayout.INDEX;
   public static final String INDEX_SCHEMA = "awdlm.index/1";
   /** A rewrite is needed only when another run finished or wrote meanwhile, so a few suffice. */
   private static final int MAX_INDEX_WRITES = 10;
@@ -45,17 +42,15 @@ public final class ReportWriter {
   public record Index(String schema, String latest, List<IndexEntry> runs) {}
 
   public static void write(RunLayout layout, RunReport report, Configuration conf) {
-    Path dir = layout.reportDir();
-    Path success = new Path(dir, SUCCESS);
-    HadoopFs.deleteRecursively(success, conf);
+    HadoopFs.deleteRecursively(layout.reportSuccess(), conf);
     HadoopFs.writeAtomically(layout.report(), conf, Json.pretty(report));
-    HadoopFs.writeAtomically(new Path(dir, "epochs.csv"), conf, csv(report.epochs()));
+    HadoopFs.writeAtomically(layout.epochsCsv(), conf, csv(report.epochs()));
     Map<String, byte[]> charts = Charts.forEpochs(report.epochs());
-    HadoopFs.writeAtomically(new Path(dir, "report.html"), conf, ReportHtml.render(report, charts));
-    HadoopFs.writeAtomically(success, conf, "");
+    HadoopFs.writeAtomically(layout.reportHtml(), conf, ReportHtml.render(report, charts));
+    HadoopFs.writeAtomically(layout.reportSuccess(), conf, "");
     HadoopFs.writeAtomically(layout.latest(), conf, layout.runId() + "\n");
     Index index = publishIndex(layout, conf);
-    LOG.info("report: {} ({} runs in {})", dir, index.runs().size(), layout.index());
+    LOG.info("report: {} ({} runs in {})", layout.reportDir(), index.runs().size(), layout.index());
   }
 
   /**
@@ -107,24 +102,25 @@ public final class ReportWriter {
 
   /** Rebuilt from the complete reports on disk rather than edited. */
   static Index index(Path outputDir, String latest, Configuration conf) {
-    FileSystem fs = HadoopFs.fs(outputDir, conf);
     List<IndexEntry> runs = new ArrayList<>();
+    List<FileStatus> entries;
     try {
-      for (FileStatus run : fs.listStatus(outputDir)) {
-        String name = run.getPath().getName();
-        if (!run.isDirectory() || name.startsWith(".") || name.startsWith("_")) continue;
-        Path reportDir = new Path(run.getPath(), "report");
-        if (!fs.exists(new Path(reportDir, SUCCESS))) continue;
-        Path json = new Path(reportDir, "report.json");
-        try {
-          RunReport r = Json.read(json, RunReport.class, conf);
-          runs.add(new IndexEntry(r.runId(), r.finishedAt(), r.validPpl(), r.testPpl(), fs.makeQualified(json).toString()));
-        } catch (RuntimeException e) {
-          LOG.warn("report: index: skipping {}: {}", json, e.getMessage());
-        }
-      }
+      entries = HadoopFiles.list(outputDir, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + outputDir, e);
+    }
+    for (FileStatus entry : entries) {
+      String name = entry.getPath().getName();
+      if (!entry.isDirectory() || name.startsWith(".") || name.startsWith("_")) continue;
+      RunLayout run = RunLayout.listed(entry.getPath());
+      if (!HadoopFs.exists(run.reportSuccess(), conf)) continue;
+      Path json = run.report();
+      try {
+        RunReport r = Json.read(json, RunReport.class, conf);
+        runs.add(new IndexEntry(r.runId(), r.finishedAt(), r.validPpl(), r.testPpl(), HadoopFs.qualify(json, conf).toString()));
+      } catch (RuntimeException e) {
+        LOG.warn("report: index: skipping {}: {}", json, e.getMessage());
+      }
     }
     runs.sort(Comparator.comparing(IndexEntry::finishedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparing(IndexEntry::runId));

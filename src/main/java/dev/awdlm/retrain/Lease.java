@@ -1,23 +1,23 @@
 package dev.awdlm.retrain;
 
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +68,7 @@ public final class Lease implements AutoCloseable {
     }
   }
 
-  private final FileSystem fs;
+  private final Configuration conf;
   private final Path dir;
   private final long generation;
   private final Path file;
@@ -77,8 +77,8 @@ public final class Lease implements AutoCloseable {
   private final ScheduledExecutorService renewer;
   private volatile boolean lost;
 
-  private Lease(FileSystem fs, Path dir, long generation, byte[] content, Holder holder) {
-    this.fs = fs;
+  private Lease(Configuration conf, Path dir, long generation, byte[] content, Holder holder) {
+    this.conf = conf;
     this.dir = dir;
     this.generation = generation;
     this.file = generationFile(dir, generation);
@@ -105,29 +105,28 @@ public final class Lease implements AutoCloseable {
    * @param ttlSeconds how long the lease holds without renewal
    */
   public static Lease acquire(Path dir, String owner, long ttlSeconds, Configuration conf) {
-    FileSystem fs = HadoopFs.fs(dir, conf);
     if (HadoopFs.exists(dir, conf) && !HadoopFs.isDirectory(dir, conf)) {
       // Before lease generations, the lease was this one file; never take it over blindly.
       throw new ConfigError("--registry", dir.toString(), "is a lease file of an earlier awdlm version (one file, not a"
           + " directory of generations); delete it once no retrain of that version runs on this registry");
     }
     try {
-      Seen top = newest(fs, dir, ttlSeconds);
+      Seen top = newest(conf, dir, ttlSeconds);
       if (top != null && top.heldAt(Instant.now())) throw new LockedException("registry is locked by " + top.describe());
       if (top != null && !top.released()) LOG.warn("retrain: taking over the stale lease of {}", top.describe());
       long generation = top == null ? 1 : top.generation() + 1;
       Holder mine = new Holder(owner, Instant.now().toString(), ttlSeconds, null);
       byte[] content = Json.pretty(mine).getBytes(StandardCharsets.UTF_8);
       Path file = generationFile(dir, generation);
-      if (HadoopFs.createNew(file, new String(content, StandardCharsets.UTF_8), fs.getConf())) {
-        Seen now = newest(fs, dir, ttlSeconds);
-        if (now != null && now.generation() == generation && (top == null || !stillHeld(fs, top, ttlSeconds))) {
-          removeOlder(fs, dir, generation);
-          return new Lease(fs, dir, generation, content, mine);
+      if (HadoopFs.createNew(file, new String(content, StandardCharsets.UTF_8), conf)) {
+        Seen now = newest(conf, dir, ttlSeconds);
+        if (now != null && now.generation() == generation && (top == null || !stillHeld(conf, top, ttlSeconds))) {
+          removeOlder(conf, dir, generation);
+          return new Lease(conf, dir, generation, content, mine);
         }
-        HadoopFs.deleteQuietly(fs, file);
+        HadoopFs.deleteRecursively(file, conf);
       }
-      Seen winner = newest(fs, dir, ttlSeconds);
+      Seen winner = newest(conf, dir, ttlSeconds);
       throw new LockedException("registry is locked by " + (winner == null ? "another retrain" : winner.describe())
           + ", which took the lease first");
     } catch (IOException e) {
@@ -138,7 +137,7 @@ public final class Lease implements AutoCloseable {
   /** The holder named by the newest generation in {@code dir} (released or not), or null when there is none. */
   static Holder newestHolder(Path dir, Configuration conf) {
     try {
-      Seen top = newest(HadoopFs.fs(dir, conf), dir, 0);
+      Seen top = newest(conf, dir, 0);
       return top == null ? null : top.holder();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the lease " + dir, e);
@@ -150,11 +149,11 @@ public final class Lease implements AutoCloseable {
   }
 
   /** The newest generation in {@code dir}, or null when there is none. */
-  private static Seen newest(FileSystem fs, Path dir, long ttlSeconds) throws IOException {
+  private static Seen newest(Configuration conf, Path dir, long ttlSeconds) throws IOException {
     for (int attempt = 0; attempt < 3; attempt++) {
-      FileStatus[] files;
+      List<FileStatus> files;
       try {
-        files = fs.listStatus(dir);
+        files = HadoopFiles.list(dir, conf);
       } catch (FileNotFoundException e) {
         return null;
       }
@@ -164,7 +163,7 @@ public final class Lease implements AutoCloseable {
         if (name.matches("[0-9]{1,18}")) top = Math.max(top, Long.parseLong(name));
       }
       if (top == 0) return null;
-      Seen seen = read(fs, top, generationFile(dir, top), ttlSeconds);
+      Seen seen = read(conf, top, generationFile(dir, top), ttlSeconds);
       if (seen != null) return seen;
       // Removed between the listing and the read, because a newer generation was created: list again.
     }
@@ -172,15 +171,14 @@ public final class Lease implements AutoCloseable {
   }
 
   /** The file of {@code generation}, or null when it is gone; {@code ttlSeconds} applies when it cannot be read. */
-  private static Seen read(FileSystem fs, long generation, Path file, long ttlSeconds) throws IOException {
-    byte[] bytes;
-    FileStatus status;
-    try (InputStream in = fs.open(file)) {
-      bytes = in.readAllBytes();
-      status = fs.getFileStatus(file);
+  private static Seen read(Configuration conf, long generation, Path file, long ttlSeconds) throws IOException {
+    HadoopFiles.Stamped stamped;
+    try {
+      stamped = HadoopFiles.readStamped(file, conf);
     } catch (FileNotFoundException e) {
       return null;
     }
+    byte[] bytes = stamped.bytes();
     Holder holder;
     try {
       holder = Json.parse(new String(bytes, StandardCharsets.UTF_8), Holder.class, file.toString());
@@ -189,30 +187,30 @@ public final class Lease implements AutoCloseable {
     }
     if (holder != null && (holder.owner() == null || holder.acquiredAt() == null || holder.ttlSeconds() <= 0)) holder = null;
     long ttl = holder == null ? ttlSeconds : holder.ttlSeconds();
-    return new Seen(generation, file, bytes, holder, Instant.ofEpochMilli(status.getModificationTime()).plusSeconds(ttl));
+    return new Seen(generation, file, bytes, holder, Instant.ofEpochMilli(stamped.modificationTime()).plusSeconds(ttl));
   }
 
   /** Whether a lease judged stale was renewed since (its holder was only paused). */
-  private static boolean stillHeld(FileSystem fs, Seen stale, long ttlSeconds) throws IOException {
-    Seen again = read(fs, stale.generation(), stale.file(), ttlSeconds);
+  private static boolean stillHeld(Configuration conf, Seen stale, long ttlSeconds) throws IOException {
+    Seen again = read(conf, stale.generation(), stale.file(), ttlSeconds);
     return again != null && again.heldAt(Instant.now());
   }
 
-  private static void removeOlder(FileSystem fs, Path dir, long generation) throws IOException {
-    for (FileStatus f : fs.listStatus(dir)) {
+  private static void removeOlder(Configuration conf, Path dir, long generation) throws IOException {
+    for (FileStatus f : HadoopFiles.list(dir, conf)) {
       String name = f.getPath().getName();
-      if (name.matches("[0-9]{1,18}") && Long.parseLong(name) < generation) HadoopFs.deleteQuietly(fs, f.getPath());
+      if (name.matches("[0-9]{1,18}") && Long.parseLong(name) < generation) HadoopFs.deleteRecursively(f.getPath(), conf);
     }
   }
 
   /** Touches this holder's file (the renewal), then checks that it is still the newest and ours. */
   private boolean renewed() throws IOException {
     try {
-      fs.setTimes(file, System.currentTimeMillis(), -1);
+      HadoopFiles.touch(file, System.currentTimeMillis(), conf);
     } catch (FileNotFoundException e) {
       return false; // removed by the retrain that took the lease over
     }
-    Seen top = newest(fs, dir, holder.ttlSeconds());
+    Seen top = newest(conf, dir, holder.ttlSeconds());
     return top != null && top.generation() == generation && Arrays.equals(top.bytes(), content);
   }
 
@@ -229,7 +227,7 @@ public final class Lease implements AutoCloseable {
 
   private String currentHolder() {
     try {
-      Seen top = newest(fs, dir, holder.ttlSeconds());
+      Seen top = newest(conf, dir, holder.ttlSeconds());
       return top == null || top.released() ? "nobody" : top.describe();
     } catch (IOException e) {
       return "unknown: " + e.getMessage();
@@ -254,7 +252,7 @@ public final class Lease implements AutoCloseable {
     try {
       if (lost || !renewed()) return;
       Holder released = new Holder(holder.owner(), holder.acquiredAt(), holder.ttlSeconds(), Instant.now().toString());
-      HadoopFs.writeAtomically(file, fs.getConf(), Json.pretty(released));
+      HadoopFs.writeAtomically(file, conf, Json.pretty(released));
     } catch (IOException | RuntimeException e) {
       LOG.warn("retrain: cannot release the lease {} ({}); it expires by itself", file, e.getMessage());
     }

@@ -4,7 +4,7 @@ import dev.awdlm.config.ConfigError;
 import dev.awdlm.eval.SavedModel;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
-import dev.awdlm.io.RunLayout;
+import dev.awdlm.io.RegistryLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,74 +12,42 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A model registry on any Hadoop filesystem:
- *
- * <pre>
- * registry/
- *   champion        the champion's run id (replaced atomically: the promotion)
- *   history.jsonl   one line per finished retrain, promoted or not
- *   lease/N         the lease, by generation (see {@link Lease})
- *   runs/RUN_ID/    each retrain's full run (data, checkpoints, model/, report/), decision.json, _DONE
- * </pre>
+ * A model registry on any Hadoop filesystem, laid out as {@link RegistryLayout} says: the champion
+ * pointer, the history, the lease ({@link Lease}) and each retrain's run.
  */
 public final class Registry {
-  static final String DONE = "_DONE";
-  private final Path root;
+  private final RegistryLayout layout;
   private final Configuration conf;
 
   public Registry(Path root, Configuration conf) {
-    this.root = root;
+    this.layout = new RegistryLayout(root);
     this.conf = conf;
+  }
+
+  public RegistryLayout layout() {
+    return layout;
   }
 
   public Configuration conf() {
     return conf;
   }
 
-  public Path runs() {
-    return new Path(root, "runs");
-  }
-
-  public Path lease() {
-    return new Path(root, "lease");
-  }
-
-  public Path championPointer() {
-    return new Path(root, "champion");
-  }
-
-  public Path historyFile() {
-    return new Path(root, "history.jsonl");
-  }
-
-  public RunLayout run(String runId) {
-    return RunLayout.of(runs(), runId);
-  }
-
-  public Path decisionFile(String runId) {
-    return new Path(run(runId).runDir(), "decision.json");
-  }
-
-  public Path done(String runId) {
-    return new Path(run(runId).runDir(), DONE);
-  }
-
   /** The champion's run id, if a champion was ever promoted. */
   public Optional<String> championId() {
-    if (!HadoopFs.exists(championPointer(), conf)) return Optional.empty();
-    String id = HadoopFs.readUtf8(championPointer(), conf).trim();
-    if (id.isEmpty()) throw new ConfigError("--registry", championPointer().toString(), "is empty: the champion pointer is damaged");
+    if (!HadoopFs.exists(layout.championPointer(), conf)) return Optional.empty();
+    String id = HadoopFs.readUtf8(layout.championPointer(), conf).trim();
+    if (id.isEmpty()) throw new ConfigError("--registry", layout.championPointer().toString(), "is empty: the champion pointer is damaged");
     return Optional.of(id);
   }
 
   /** Run {@code id}'s model, loaded and checked; a damaged one is a {@link ConfigError} that names the file. */
   public SavedModel model(String id) {
-    return SavedModel.load("--registry", run(id).modelDir().toString(), conf);
+    return SavedModel.load("--registry", layout.run(id).modelDir().toString(), conf);
   }
 
   /** The promotion: one atomic replace of the pointer. */
   public void promote(String runId) {
-    HadoopFs.writeAtomically(championPointer(), conf, runId + "\n");
+    HadoopFs.writeAtomically(layout.championPointer(), conf, runId + "\n");
   }
 
   /**
@@ -87,9 +55,11 @@ public final class Registry {
    * without one, is a {@link ConfigError} naming the file.
    */
   public Optional<Decision> decided(String runId) {
-    Path file = decisionFile(runId);
+    Path file = layout.decisionFile(runId);
     if (!HadoopFs.exists(file, conf)) {
-      if (HadoopFs.exists(done(runId), conf)) throw damaged(file, "is missing, but " + DONE + " says the run finished");
+      if (HadoopFs.exists(layout.done(runId), conf)) {
+        throw damaged(file, "is missing, but " + RegistryLayout.DONE + " says the run finished");
+      }
       return Optional.empty();
     }
     Decision d;
@@ -104,7 +74,7 @@ public final class Registry {
 
   /** Every finished retrain, oldest first; a damaged line is a {@link ConfigError} naming the file and the line. */
   public List<Decision> history() {
-    return HadoopFs.exists(historyFile(), conf) ? parse(HadoopFs.readUtf8(historyFile(), conf)) : List.of();
+    return HadoopFs.exists(layout.historyFile(), conf) ? parse(HadoopFs.readUtf8(layout.historyFile(), conf)) : List.of();
   }
 
   private List<Decision> parse(String jsonl) {
@@ -117,9 +87,9 @@ public final class Registry {
       try {
         d = Json.parse(lines[i], Decision.class, line);
       } catch (IllegalStateException e) {
-        throw damaged(historyFile(), e.getMessage());
+        throw damaged(layout.historyFile(), e.getMessage());
       }
-      if (d.runId() == null || d.decision() == null) throw damaged(historyFile(), line + " has no run_id or no decision");
+      if (d.runId() == null || d.decision() == null) throw damaged(layout.historyFile(), line + " has no run_id or no decision");
       out.add(d);
     }
     return out;
@@ -135,11 +105,11 @@ public final class Registry {
    * renamed into place: readers never see a torn line, and the lease keeps writers to one.
    */
   public void appendHistory(Decision d) {
-    String existing = HadoopFs.exists(historyFile(), conf) ? HadoopFs.readUtf8(historyFile(), conf) : "";
+    String existing = HadoopFs.exists(layout.historyFile(), conf) ? HadoopFs.readUtf8(layout.historyFile(), conf) : "";
     for (Decision e : parse(existing)) {
       if (e.runId().equals(d.runId())) return;
     }
     String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n"; // a last line without its newline
-    HadoopFs.writeAtomically(historyFile(), conf, existing + separator + Json.line(d) + "\n");
+    HadoopFs.writeAtomically(layout.historyFile(), conf, existing + separator + Json.line(d) + "\n");
   }
 }

@@ -5,6 +5,7 @@ import dev.awdlm.batch.PrepareStats;
 import dev.awdlm.batch.StreamExporter;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.RetrainConfig;
 import dev.awdlm.eval.DistributedEvaluator;
 import dev.awdlm.eval.SavedModel;
 import dev.awdlm.io.HadoopFs;
@@ -55,36 +56,25 @@ public final class Retrain {
   private Retrain() {}
 
   /**
+   * @param overrides the configuration file and these are read once; the run adds the snapshot,
+   *     the registry's runs and, warm-started, {@code train.epochs = retrain.epochs}, as later overrides
    * @param spark started only after the lease is held and the champion checked, so a locked
    *     registry or a damaged champion costs no cluster allocation
    */
   public static Outcome run(File configFile, List<String> overrides, Request req, Configuration conf,
       Supplier<JavaSparkContext> spark, String owner) {
-    AwdlmConfig base = ConfigLoader.load(configFile, overrides);
+    ConfigLoader.Parsed given = ConfigLoader.parse(configFile, overrides);
+    RetrainConfig settings = given.build().retrain(); // every value checked before the lease; no override adds retrain.*
     Registry registry = new Registry(HadoopFs.qualify(HadoopFs.location("--registry", req.registry()), conf), conf);
-    RunLayout layout = registry.run(req.runId());
-    try (Lease lease = Lease.acquire(registry.lease(), owner, base.retrain().leaseTtlSeconds(), conf)) {
+    RunLayout layout = registry.layout().run(req.runId());
+    try (Lease lease = Lease.acquire(registry.layout().lease(), owner, settings.leaseTtlSeconds(), conf)) {
       Optional<Outcome> earlier = finishEarlierRun(registry, req, lease);
       if (earlier.isPresent()) return earlier.get();
       Optional<String> championId = registry.championId();
       Optional<SavedModel> champion = championId.map(registry::model); // a damaged champion stops us here, before any write
-      if (req.restart()) {
-        LOG.info("retrain: --restart: discarding what run {} left in {}", req.runId(), layout.runDir());
-        HadoopFs.deleteRecursively(layout.runDir(), conf);
-      }
-      if (HadoopFs.exists(layout.claim(), conf)) {
-        // Only a retrain holding the lease prepares under the registry: this claim's owner was killed.
-        LOG.info("retrain: removing the run id claim {} that a killed retrain left", layout.claim());
-        HadoopFs.deleteRecursively(layout.claim(), conf);
-      }
+      clearLeftovers(req, layout, conf);
       boolean warm = champion.isPresent() && !req.rebuildVocab();
-      List<String> all = new ArrayList<>(overrides);
-      // Qualified, so the config (and its hash, which a resume checks) is the same however --data was written.
-      Path snapshot = HadoopFs.qualify(HadoopFs.location("--data", req.data()), conf);
-      for (String split : PrepareJob.SPLITS) all.add("data." + split + "=" + new Path(snapshot, split + ".txt"));
-      all.add("output.dir=" + registry.runs());
-      if (warm) all.add("train.epochs=" + base.retrain().epochs());
-      AwdlmConfig config = ConfigLoader.load(configFile, all);
+      AwdlmConfig config = runConfig(given, registry, req, warm ? settings.epochs() : 0, conf);
       for (String split : PrepareJob.SPLITS) HadoopFs.expandInputs("--data", config.data().paths(split), conf);
 
       JavaSparkContext sc = spark.get();
@@ -97,20 +87,44 @@ public final class Retrain {
           warm ? champion.get().net().params() : null);
       RunReport report = diverged.isPresent() ? null : Pipeline.evaluateAndReport(config, layout, sc);
 
-      Double championPpl = champion.map(c -> championPerplexity(c, warm, config, layout, prepared, sc)).orElse(null);
+      Double championPpl = champion.map(c -> championPerplexity(c, warm, config, registry, req.runId(), prepared, sc)).orElse(null);
       double challengerPpl = report != null ? report.validPpl() : diverged.get().valPpl();
-      Double improvement = championPpl == null ? null : (championPpl - challengerPpl) / championPpl;
-      // A challenger whose training diverged has no model: rejected, with or without a champion.
-      String verdict = diverged.isPresent() ? "rejected" : championPpl == null ? "first"
-          : improvement >= config.retrain().minImprovement() ? "promoted" : "rejected";
-      Decision d = new Decision(req.runId(), Instant.now().toString(), verdict, championId.orElse(null), challengerPpl,
-          championPpl, improvement, config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
+      Promotion p = Promotion.judge(championPpl, challengerPpl, diverged.isPresent(), config.retrain().minImprovement());
+      Decision d = new Decision(req.runId(), Instant.now().toString(), p.verdict(), championId.orElse(null), challengerPpl,
+          championPpl, p.improvement(), config.retrain().minImprovement(), warm ? "champion" : "rebuilt",
           prepared.splits().get("train").oovRate(), report == null ? Double.NaN : report.testPpl(),
           report == null ? null : layout.report().toString(), BuildInfo.gitCommit());
       lease.verify();
-      HadoopFs.writeAtomically(registry.decisionFile(req.runId()), conf, Json.pretty(d));
+      HadoopFs.writeAtomically(registry.layout().decisionFile(req.runId()), conf, Json.pretty(d));
       return new Outcome(record(registry, d, lease), false);
     }
+  }
+
+  /** What a crashed attempt left that this one, holding the lease, must not build on. */
+  private static void clearLeftovers(Request req, RunLayout layout, Configuration conf) {
+    if (req.restart()) {
+      LOG.info("retrain: --restart: discarding what run {} left in {}", req.runId(), layout.runDir());
+      HadoopFs.deleteRecursively(layout.runDir(), conf);
+    }
+    if (HadoopFs.exists(layout.claim(), conf)) {
+      // Only a retrain holding the lease prepares under the registry: this claim's owner was killed.
+      LOG.info("retrain: removing the run id claim {} that a killed retrain left", layout.claim());
+      HadoopFs.deleteRecursively(layout.claim(), conf);
+    }
+  }
+
+  /**
+   * The run's configuration: the one given, on the snapshot's three splits, writing under the
+   * registry's runs, for {@code warmEpochs} epochs when warm-started (0: as given).
+   */
+  static AwdlmConfig runConfig(ConfigLoader.Parsed given, Registry registry, Request req, int warmEpochs, Configuration conf) {
+    List<String> run = new ArrayList<>();
+    // Qualified, so the config (and its hash, which a resume checks) is the same however --data was written.
+    Path snapshot = HadoopFs.qualify(HadoopFs.location("--data", req.data()), conf);
+    for (String split : PrepareJob.SPLITS) run.add("data." + split + "=" + new Path(snapshot, split + ".txt"));
+    run.add("output.dir=" + registry.layout().runs());
+    if (warmEpochs > 0) run.add("train.epochs=" + warmEpochs);
+    return given.with(run).build();
   }
 
   /**
@@ -123,7 +137,7 @@ public final class Retrain {
     Optional<Decision> decided = registry.decided(req.runId());
     if (decided.isEmpty()) return Optional.empty();
     Decision d = decided.get();
-    if (HadoopFs.exists(registry.done(req.runId()), registry.conf())) {
+    if (HadoopFs.exists(registry.layout().done(req.runId()), registry.conf())) {
       LOG.info("retrain: run {} already finished ({}); nothing to do", req.runId(), d.decision());
       return Optional.of(new Outcome(d, true));
     }
@@ -159,21 +173,21 @@ public final class Retrain {
     LOG.warn("retrain: {} was decided against champion {}, but {} has been promoted since; recording it as superseded",
         d.runId(), d.championBefore(), now.get());
     Decision superseded = d.superseded();
-    HadoopFs.writeAtomically(registry.decisionFile(d.runId()), registry.conf(), Json.pretty(superseded));
+    HadoopFs.writeAtomically(registry.layout().decisionFile(d.runId()), registry.conf(), Json.pretty(superseded));
     return superseded;
   }
 
   /** The champion on the challenger's held-out split: the same files, or the same text in its own vocabulary. */
-  private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, RunLayout layout,
-      PrepareStats prepared, JavaSparkContext sc) {
+  private static double championPerplexity(SavedModel champion, boolean sameVocabulary, AwdlmConfig config, Registry registry,
+      String runId, PrepareStats prepared, JavaSparkContext sc) {
     Configuration conf = sc.hadoopConfiguration();
     List<Path> files;
     int streams;
     if (sameVocabulary) {
-      files = HadoopFs.listFiles(layout.batches("valid"), StreamExporter.SUFFIX, conf);
+      files = HadoopFs.listFiles(registry.layout().run(runId).batches("valid"), StreamExporter.SUFFIX, conf);
       streams = prepared.splits().get("valid").streams();
     } else {
-      Path dir = new Path(layout.runDir(), "champion-valid");
+      Path dir = registry.layout().championValid(runId);
       HadoopFs.deleteRecursively(dir, conf);
       streams = config.train().evalBatchSize();
       PrepareJob.exportEval(champion.config(), champion.vocab(), "--data", config.data().valid(), streams, dir, sc);
@@ -206,7 +220,7 @@ public final class Retrain {
           String.format("%.2f", d.challengerValPpl()), String.format("%.2f", d.championValPpl()), 100 * d.minImprovement());
     }
     registry.appendHistory(d);
-    HadoopFs.writeAtomically(registry.done(d.runId()), registry.conf(), "");
+    HadoopFs.writeAtomically(registry.layout().done(d.runId()), registry.conf(), "");
     return d;
   }
 }

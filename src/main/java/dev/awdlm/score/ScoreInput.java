@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.corpus.CorpusReader;
 import dev.awdlm.corpus.Utf8;
-import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.HadoopFiles;
 import dev.awdlm.io.SerializableHadoopConf;
 import dev.awdlm.score.ScoreRequest.Format;
 import java.io.IOException;
@@ -159,7 +159,7 @@ public final class ScoreInput {
 
   private static byte[] readFile(Path file, Configuration conf) {
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
-    try (InputStream raw = HadoopFs.fs(file, conf).open(file);
+    try (InputStream raw = HadoopFiles.open(file, conf);
         InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
       return in.readAllBytes();
     } catch (IOException e) {

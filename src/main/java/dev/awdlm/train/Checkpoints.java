@@ -31,11 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   static final int KEEP = 2;
-  private static final String EPOCH = "epoch-";
-  private static final String BEST = "best";
-  static final String MODEL = "model.zip";
-  static final String AVERAGE = "asgd-average.bin";
-  static final String STATE = "state.json";
+  private static final String MODEL = RunLayout.MODEL_FILE;
+  private static final String AVERAGE = RunLayout.CHECKPOINT_AVERAGE_FILE;
+  private static final String STATE = RunLayout.CHECKPOINT_STATE_FILE;
 
   private Checkpoints() {}
 
@@ -53,28 +51,20 @@ public final class Checkpoints {
   /** A checkpoint read back: the network (with its updater state) and the NT-ASGD average, if any. */
   public record Loaded(Path dir, State state, MultiLayerNetwork net, INDArray asgdAverage) {}
 
-  static Path epochDir(RunLayout layout, int epoch) {
-    return new Path(layout.checkpoints(), String.format(EPOCH + "%04d", epoch));
-  }
-
-  public static Path best(RunLayout layout) {
-    return new Path(layout.checkpoints(), BEST);
-  }
-
   public static void write(RunLayout layout, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
-    writeDirectory(epochDir(layout, state.epoch()), state, net, average, conf);
+    writeDirectory(layout.checkpoint(state.epoch()), state, net, average, conf);
     prune(layout, state.epoch(), conf);
   }
 
   /** Replaces {@code best/} with this network (whose parameters are the ones that were validated). */
   public static void writeBest(RunLayout layout, State state, MultiLayerNetwork net, Configuration conf) {
     recoverBest(layout, conf);
-    writeDirectory(best(layout), state, net, null, conf);
+    writeDirectory(layout.bestCheckpoint(), state, net, null, conf);
   }
 
   /** Puts {@code best/} back from its aside copy when a crash fell between the two renames of its swap. */
   public static void recoverBest(RunLayout layout, Configuration conf) {
-    Directories.recover(best(layout), conf);
+    Directories.recover(layout.bestCheckpoint(), conf);
   }
 
   private static void writeDirectory(Path target, State state, MultiLayerNetwork net, INDArray average, Configuration conf) {
@@ -96,18 +86,14 @@ public final class Checkpoints {
    * until its epoch is trained again).
    */
   private static void prune(RunLayout layout, int written, Configuration conf) {
-    List<Path> older = epochDirs(layout, conf).stream().filter(d -> epochOf(d) < written).toList();
+    List<Path> older = epochDirs(layout, conf).stream().filter(d -> RunLayout.checkpointEpoch(d) < written).toList();
     for (int i = 0; i + KEEP - 1 < older.size(); i++) HadoopFs.deleteRecursively(older.get(i), conf);
-  }
-
-  private static int epochOf(Path dir) {
-    return Integer.parseInt(dir.getName().substring(EPOCH.length()));
   }
 
   /** Finished epoch directories, oldest first. */
   static List<Path> epochDirs(RunLayout layout, Configuration conf) {
-    return Directories.subdirectories(layout.checkpoints(), EPOCH + "\\d{4,}", conf).stream()
-        .sorted(Comparator.comparingInt(Checkpoints::epochOf)).toList();
+    return Directories.subdirectories(layout.checkpoints(), RunLayout.CHECKPOINT_NAMES, conf).stream()
+        .sorted(Comparator.comparingInt(RunLayout::checkpointEpoch)).toList();
   }
 
   public static boolean any(RunLayout layout, Configuration conf) {
@@ -141,7 +127,7 @@ public final class Checkpoints {
    * @throws IllegalStateException when {@code best/} is there but damaged: the run's best model is lost
    */
   public static Optional<MultiLayerNetwork> bestModel(RunLayout layout, Configuration conf) {
-    Path dir = best(layout);
+    Path dir = layout.bestCheckpoint();
     if (!exists(dir, STATE, conf)) return Optional.empty();
     try {
       return Optional.of(parse(dir, MODEL, conf, in -> ModelSerializer.restoreMultiLayerNetwork(in, false)));

@@ -155,12 +155,13 @@ public final class Trainer {
     p.valHistory.add(m.valPpl());
     p.trainSeconds += m.seconds();
     sc.setJobDescription("checkpoint epoch " + m.epoch() + "/" + t.epochs());
-    Checkpoints.write(layout, p.state(m.epoch(), config.hash()), net, p.asgd.average(), conf);
+    // best/ first, then the epoch's checkpoint that counts it: a resume from that checkpoint knows its best
     if (m.valPpl() < p.bestValPpl) {
       p.bestValPpl = m.valPpl();
       p.bestEpoch = m.epoch();
       Checkpoints.writeBest(layout, p.state(m.epoch(), config.hash()), p.evaluated(net), conf);
     }
+    Checkpoints.write(layout, p.state(m.epoch(), config.hash()), net, p.asgd.average(), conf);
     return stalled;
   }
 

@@ -50,7 +50,7 @@ public final class TrainingMasters {
 
   /** Whether a run trains on variable-length windows: {@code train.variableBptt}, for the AWD-LSTM alone. */
   public static boolean variableBptt(ModelConfig m, TrainConfig t) {
-    return t.variableBptt() && !ModelConfig.LSTM.equals(m.kind());
+    return t.variableBptt() && m.kind() != ModelConfig.Kind.LSTM;
   }
 
   /**
@@ -90,11 +90,11 @@ public final class TrainingMasters {
     return sc.parallelize(paths, workers);
   }
 
-  static Repartition repartition(String setting) {
+  static Repartition repartition(TrainConfig.Repartition setting) {
     return switch (setting) {
-      case "always" -> Repartition.Always;
-      case "never" -> Repartition.Never;
-      default -> Repartition.NumPartitionsWorkersDiffers;
+      case ALWAYS -> Repartition.Always;
+      case NEVER -> Repartition.Never;
+      case AUTO -> Repartition.NumPartitionsWorkersDiffers;
     };
   }
 }

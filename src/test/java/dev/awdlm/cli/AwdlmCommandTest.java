@@ -55,6 +55,23 @@ class AwdlmCommandTest {
     assertTrue(run.out().contains("--model"), run.out());
   }
 
+  /** The package's documentation is where a newcomer looks first: it must name what the command line has. */
+  @Test
+  void thePackageInfoListsEveryCommandAndExitCode() throws Exception {
+    String doc = Files.readString(TestFiles.projectDir().resolve("src/main/java/dev/awdlm/cli/package-info.java"));
+    picocli.CommandLine awdlm = new picocli.CommandLine(new AwdlmCommand());
+    for (var command : awdlm.getSubcommands().entrySet()) {
+      if (command.getKey().equals("help")) continue;
+      List<String> sub = command.getValue().getSubcommands().keySet().stream().toList();
+      String listed = "{@code " + command.getKey() + (sub.isEmpty() ? "}" : " " + String.join("|", sub) + "}");
+      assertTrue(doc.contains(listed), "cli/package-info lacks " + listed);
+    }
+    String codes = doc.substring(doc.indexOf("Exit codes:"));
+    for (int code : new int[] {AwdlmCommand.OK, AwdlmCommand.FAILED, AwdlmCommand.USAGE, AwdlmCommand.LOCKED}) {
+      assertTrue(codes.matches("(?s).*\\b" + code + " [a-z].*"), "cli/package-info lacks exit code " + code);
+    }
+  }
+
   @Test
   void unknownCommandOrOptionIsAUsageError() {
     assertEquals(2, awdlm("fly").code());

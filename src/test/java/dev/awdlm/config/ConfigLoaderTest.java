@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.awdlm.io.Json;
+import dev.awdlm.testing.TestFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void laterOverridesOfAParsedConfigAreAsIfGivenLastAndTheFileIsNotReadAgain(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("my.conf");
+    Files.writeString(file, "model { emsize = 64 }\ntrain { nonmono = ${train.epochs} }\n");
+    ConfigLoader.Parsed parsed = ConfigLoader.parse(file.toFile(), List.of("train.epochs=7", "model.nhid=99"));
+    Files.delete(file);
+    AwdlmConfig more = parsed.with(List.of("train.epochs=3", "train.seed=5")).build();
+    Files.writeString(file, "model { emsize = 64 }\ntrain { nonmono = ${train.epochs} }\n");
+    AwdlmConfig once = ConfigLoader.load(file.toFile(), List.of("train.epochs=7", "model.nhid=99", "train.epochs=3", "train.seed=5"));
+    assertEquals(once.json(), more.json());
+    assertEquals(once.hash(), more.hash());
+    assertEquals(3, more.train().epochs());
+    assertEquals(3, more.train().nonmono(), "substitutions resolve after every override");
+    assertEquals(64, more.model().emsize());
+    assertEquals(7, parsed.build().train().epochs(), "the parsed config itself is unchanged");
+  }
+
+  @Test
   void hashChangesWithAnyValue() {
     String a = ConfigLoader.load(null, List.of()).hash();
     String b = ConfigLoader.load(null, List.of("train.seed=7")).hash();
@@ -92,6 +112,10 @@ class ConfigLoaderTest {
       "train.lrScaling=sqrt  | train.lrScaling",
       "data.vocabSize=1      | data.vocabSize",
       "data.tokenizer=bpe    | data.tokenizer",
+      "data.tokenizer=Word   | data.tokenizer",
+      "data.eos=paragraph    | data.eos",
+      "model.kind=AWD_LSTM   | model.kind",
+      "train.repartition=sometimes | train.repartition",
       "model.hidden=3        | model.hidden",
       "output.dir=           | output.dir",
       "output.dir=hdfs:runs  | output.dir",
@@ -102,6 +126,49 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().startsWith(key), e.getMessage());
     String value = override.substring(override.indexOf('=') + 1);
     if (!value.isEmpty() && !key.equals("model.hidden")) assertTrue(e.getMessage().contains(value), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "data.tokenizer=bpe         | whitespace, word, char",
+      "data.eos=paragraph         | line, sentence",
+      "model.kind=gru             | awd-lstm, lstm",
+      "train.repartition=sometimes | auto, always, never",
+  })
+  void aChoiceOutsideItsValuesNamesEveryAllowedValue(String override, String allowed) {
+    ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of(override)));
+    assertTrue(e.getMessage().endsWith("must be one of " + allowed), e.getMessage());
+  }
+
+  @Test
+  void choicesAreReadByTheirConfigSpelling() {
+    AwdlmConfig c = ConfigLoader.load(null, List.of("data.tokenizer=char", "data.eos=sentence", "model.kind=lstm",
+        "train.repartition=always"));
+    assertEquals(DataConfig.TokenizerKind.CHAR, c.data().tokenizer());
+    assertEquals(DataConfig.EosMode.SENTENCE, c.data().eos());
+    assertEquals(ModelConfig.Kind.LSTM, c.model().kind());
+    assertEquals(TrainConfig.Repartition.ALWAYS, c.train().repartition());
+    AwdlmConfig defaults = ConfigLoader.load(null, List.of());
+    assertEquals(DataConfig.TokenizerKind.WHITESPACE, defaults.data().tokenizer());
+    assertEquals(DataConfig.EosMode.LINE, defaults.data().eos());
+    assertEquals(ModelConfig.Kind.AWD_LSTM, defaults.model().kind());
+    assertEquals(TrainConfig.Repartition.AUTO, defaults.train().repartition());
+  }
+
+  /** A model.json that awdlm wrote when these settings were strings still loads, and its JSON keeps their spelling. */
+  @Test
+  void aModelJsonWrittenBeforeTheEnumsLoads() {
+    JsonNode saved = Json.tree(TestFiles.resource("saved/model-before-enums.json")).get("config");
+    AwdlmConfig c = ConfigLoader.fromJson(saved.toString(), "model-before-enums.json");
+    assertEquals(DataConfig.TokenizerKind.WORD, c.data().tokenizer());
+    assertEquals(DataConfig.EosMode.SENTENCE, c.data().eos());
+    assertEquals(ModelConfig.Kind.LSTM, c.model().kind());
+    assertEquals(TrainConfig.Repartition.NEVER, c.train().repartition());
+    JsonNode again = Json.tree(c.json());
+    for (String key : new String[] {"data/tokenizer", "data/eos", "model/kind", "train/repartition"}) {
+      assertEquals(saved.at("/" + key), again.at("/" + key), key);
+    }
+    assertEquals("\"awd-lstm\"", Json.tree(ConfigLoader.load(null, List.of()).json()).at("/model/kind").toString());
   }
 
   @Test

@@ -33,7 +33,7 @@ class PresetsTest {
   }
 
   private static void assertPtbOptimisation(AwdlmConfig c) {
-    assertEquals(ModelConfig.AWD_LSTM, c.model().kind());
+    assertEquals(ModelConfig.Kind.AWD_LSTM, c.model().kind());
     assertEquals(3, c.model().nlayers());
     assertTrue(c.model().tied());
     assertEquals(TrainConfig.Optimizer.SGD, c.train().optimizer());

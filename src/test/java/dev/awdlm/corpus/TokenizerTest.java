@@ -2,6 +2,8 @@ package dev.awdlm.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.config.DataConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,21 @@ class TokenizerTest {
     assertEquals(List.of(EOS), t.tokenize(""));
     assertEquals(List.of("東", "😀", s, "é", EOS), new CharTokenizer(false).tokenize("東😀 é"));
     assertEquals(List.of("A", EOS), new CharTokenizer(false).tokenize("A"));
+  }
+
+  @Test
+  void ofBuildsTheTokenizerTheConfigNamesWithItsOptions() {
+    String line = "It rained. We  stayed";
+    assertEquals(List.of("It", "rained.", "We", "stayed", EOS), of("data.tokenizer=whitespace").tokenize(line));
+    assertEquals(List.of("it", "rained", ".", "we", "stayed", EOS), of("data.tokenizer=word").tokenize(line));
+    assertEquals(List.of("it", "rained", ".", EOS, "we", "stayed", EOS),
+        of("data.tokenizer=word", "data.eos=sentence").tokenize(line));
+    assertEquals(List.of("I", "t", CharTokenizer.SPACE, "r"),
+        of("data.tokenizer=char", "data.lowercase=false").tokenize("It r").subList(0, 4));
+  }
+
+  private static Tokenizer of(String... overrides) {
+    DataConfig data = ConfigLoader.load(null, List.of(overrides)).data();
+    return Tokenizer.of(data);
   }
 }

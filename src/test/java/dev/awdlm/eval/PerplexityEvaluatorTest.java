@@ -24,9 +24,9 @@ class PerplexityEvaluatorTest {
     int vocab = 50;
     int rows = 3;
     int steps = 12;
-    ModelConfig m = new ModelConfig(8, 10, 2, 0.4, 0.3, 0.5, 0.1, 0.5, true, ModelConfig.AWD_LSTM);
+    ModelConfig m = new ModelConfig(8, 10, 2, 0.4, 0.3, 0.5, 0.1, 0.5, true, ModelConfig.Kind.AWD_LSTM);
     TrainConfig t = new TrainConfig(1, 0.25, 1, rows, rows, 5, 2, 1, 0, 7, TrainConfig.Optimizer.SGD, 5, List.of(), 1, 1, 0,
-        "never", false, TrainConfig.LrScaling.NONE, false);
+        TrainConfig.Repartition.NEVER, false, TrainConfig.LrScaling.NONE, false);
     MultiLayerNetwork net = LanguageModels.awdLstm(m, t, vocab, LearningRateSchedule.initial(t));
     Random r = new Random(3);
     float[] f = new float[rows * steps];

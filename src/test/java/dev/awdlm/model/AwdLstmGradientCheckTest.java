@@ -2,34 +2,23 @@ package dev.awdlm.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awdlm.testing.DoublePrecisionExtension;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * DL4J's numerical gradient check on the whole AWD-LSTM in double precision: every parameter,
  * tied and untied, with each regulariser switched on in turn and all together. The masks are
  * frozen by resetting ND4J's RNG before every evaluation, so each draws the same masks.
  */
+@ExtendWith(DoublePrecisionExtension.class)
 class AwdLstmGradientCheckTest {
-  private static DataType previous;
-
-  @BeforeAll
-  static void doublePrecision() {
-    previous = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void restore() {
-    Nd4j.setDefaultDataTypes(previous, previous);
-  }
 
   @ParameterizedTest(name = "tied={0} {1}={2}")
   @CsvSource({

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.awdlm.model.AwdLstmCore.Masks;
 import dev.awdlm.model.AwdLstmCore.Pass;
 import dev.awdlm.model.AwdLstmCore.State;
+import dev.awdlm.testing.DoublePrecisionExtension;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,19 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The reference shares nothing with the core but the parameter values, so a wrong gate order, a
  * transposed matrix, a missing state carry or a dropped gradient term shows up as a mismatch.
  */
+@ExtendWith(DoublePrecisionExtension.class)
 class AwdLstmReferenceTest {
-  private static DataType previous;
-
-  @BeforeAll
-  static void doublePrecision() {
-    previous = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void restore() {
-    Nd4j.setDefaultDataTypes(previous, previous);
-  }
 
   @Test
   void tiedTwoLayersMatchReference() {

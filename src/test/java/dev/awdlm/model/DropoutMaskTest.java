@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.awdlm.model.AwdLstmCore.Masks;
 import dev.awdlm.model.AwdLstmCore.Pass;
 import dev.awdlm.model.AwdLstmCore.State;
+import dev.awdlm.testing.DoublePrecisionExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,9 +21,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,20 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * word everywhere it occurs, weight drop masks one recurrent matrix for the whole minibatch, and
  * all are inverted dropout (0 or 1/(1-p)) drawn afresh per minibatch from ND4J's seeded RNG.
  */
+@ExtendWith(DoublePrecisionExtension.class)
 class DropoutMaskTest {
   private static final DataType DOUBLE = DataType.DOUBLE;
-  private static DataType previous;
-
-  @BeforeAll
-  static void doublePrecision() {
-    previous = Nd4j.dataType();
-    Nd4j.setDefaultDataTypes(DOUBLE, DOUBLE);
-  }
-
-  @AfterAll
-  static void restore() {
-    Nd4j.setDefaultDataTypes(previous, previous);
-  }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"dropouti", "dropouth", "dropout"})

@@ -28,7 +28,7 @@ class AblationNotebookTest {
   @Test
   void awdVariantIsThePtbRegularizationAtTheBudgetsSizes() {
     AwdlmConfig awd = config(AblationNotebook.awd());
-    assertEquals(ModelConfig.AWD_LSTM, awd.model().kind());
+    assertEquals(ModelConfig.Kind.AWD_LSTM, awd.model().kind());
     assertTrue(awd.model().tied());
     assertEquals(24, awd.model().emsize());
     assertEquals(2, awd.model().nlayers());
@@ -46,7 +46,7 @@ class AblationNotebookTest {
     AwdlmConfig none = config(stock.get(0));
     AwdlmConfig zaremba = config(stock.get(1));
     for (AwdlmConfig c : List.of(none, zaremba)) {
-      assertEquals(ModelConfig.LSTM, c.model().kind());
+      assertEquals(ModelConfig.Kind.LSTM, c.model().kind());
       assertFalse(c.model().tied());
       assertEquals(17, c.model().emsize());
       assertEquals(17, c.model().nhid());

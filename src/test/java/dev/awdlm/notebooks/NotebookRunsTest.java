@@ -10,7 +10,6 @@ import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
-import dev.awdlm.report.ReportWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +26,7 @@ class NotebookRunsTest {
     Path report = Files.createDirectories(Path.of(layout.reportDir().toUri()));
     Files.writeString(report.resolve("report.json"),
         Json.pretty(NotebookReports.report(new double[] {200, 150}, 150, 155, null, 0, Json.tree(TRAINED.json()))));
-    if (success) Files.writeString(report.resolve(ReportWriter.SUCCESS), "");
+    if (success) Files.writeString(Path.of(layout.reportSuccess().toUri()), "");
     return layout;
   }
 

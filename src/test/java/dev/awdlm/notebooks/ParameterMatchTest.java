@@ -27,6 +27,6 @@ class ParameterMatchTest {
     // what the match prevents: the untied stock LSTM at the AWD-LSTM's own sizes is far bigger
     long unmatched = ParameterMatch.count(ParameterMatch.stock(32, 2, 0), awd.train(), VOCAB);
     assertTrue(unmatched > 1.3 * target, unmatched + " against " + target);
-    assertTrue(ModelConfig.LSTM.equals(ParameterMatch.stock(h, 2, 0).kind()));
+    assertTrue(ModelConfig.Kind.LSTM.equals(ParameterMatch.stock(h, 2, 0).kind()));
   }
 }

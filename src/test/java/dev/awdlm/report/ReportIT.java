@@ -113,7 +113,7 @@ class ReportIT {
     Thread reader = new Thread(() -> {
       while (writing.get()) {
         try {
-          var success = new org.apache.hadoop.fs.Path(layout.reportDir(), ReportWriter.SUCCESS);
+          var success = layout.reportSuccess();
           if (!fs.exists(layout.report())) {
             absent.incrementAndGet();
             continue;
@@ -127,7 +127,7 @@ class ReportIT {
             if (!html.endsWith("</html>\n")) problems.add("partial report.html (" + html.length() + " chars)");
             String csv = read(fs, new org.apache.hadoop.fs.Path(layout.reportDir(), "epochs.csv"));
             if (csv.split("\n").length != 3) problems.add("partial epochs.csv: " + csv);
-            var index = new org.apache.hadoop.fs.Path(layout.outputDir(), ReportWriter.INDEX);
+            var index = layout.index();
             if (fs.exists(index) && readJson(fs, index).path("runs").size() != 1) problems.add("index.json without the run");
             complete.incrementAndGet();
           }
@@ -146,7 +146,7 @@ class ReportIT {
     assertEquals(List.of(), problems);
     assertTrue(absent.get() > 0, "the reader saw the time before the first report");
     assertTrue(complete.get() > 0, "the reader saw complete reports");
-    assertEquals("r1\n", read(fs, new org.apache.hadoop.fs.Path(layout.outputDir(), ReportWriter.LATEST)));
+    assertEquals("r1\n", read(fs, layout.latest()));
     for (var status : fs.listStatus(layout.reportDir())) {
       String name = status.getPath().getName();
       assertTrue(Set.of("report.json", "epochs.csv", "report.html", "_SUCCESS").contains(name), "left behind: " + name);

@@ -29,7 +29,7 @@ class ReportIndexTest {
     RunReport report = new RunReport(RunReport.SCHEMA, layout.runId(), null, Instant.now().toString(), null, null, 0, 1, 1, 1, 1,
         List.of(), 0, 0, 100, 110, null, null, Map.of(), null, 1);
     HadoopFs.writeAtomically(layout.report(), conf, Json.pretty(report));
-    HadoopFs.writeAtomically(new org.apache.hadoop.fs.Path(layout.reportDir(), ReportWriter.SUCCESS), conf, "");
+    HadoopFs.writeAtomically(layout.reportSuccess(), conf, "");
     ReportWriter.publishIndex(layout, conf);
   }
 
@@ -54,7 +54,7 @@ class ReportIndexTest {
     } finally {
       pool.shutdownNow();
     }
-    ReportWriter.Index index = Json.read(new org.apache.hadoop.fs.Path(out, ReportWriter.INDEX), ReportWriter.Index.class, conf);
+    ReportWriter.Index index = Json.read(RunLayout.of(out, "r0").index(), ReportWriter.Index.class, conf);
     assertEquals(ids, index.runs().stream().map(ReportWriter.IndexEntry::runId).sorted().toList());
   }
 }

@@ -30,17 +30,17 @@ class RegistryTest {
   void aTruncatedHistoryLineIsAConfigErrorNamingTheFileAndTheLine(@TempDir java.nio.file.Path dir) {
     Registry reg = registry(dir);
     String second = Json.line(decision("r2", "promoted", "r1"));
-    HadoopFs.writeAtomically(reg.historyFile(), conf,
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf,
         Json.line(decision("r1", "first", null)) + "\n" + second.substring(0, second.length() / 2) + "\n");
     ConfigError e = assertThrows(ConfigError.class, reg::history);
-    assertTrue(e.getMessage().contains(reg.historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
+    assertTrue(e.getMessage().contains(reg.layout().historyFile().toString()) && e.getMessage().contains("line 2"), e.getMessage());
     assertThrows(ConfigError.class, () -> reg.appendHistory(decision("r3", "rejected", "r1")), "appending checks every line too");
   }
 
   @Test
   void aLineWithoutRunIdOrDecisionIsDamaged(@TempDir java.nio.file.Path dir) {
     Registry reg = registry(dir);
-    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(decision("r1", "first", null)) + "\n{\"test_ppl\" : 1.0}\n");
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, Json.line(decision("r1", "first", null)) + "\n{\"test_ppl\" : 1.0}\n");
     ConfigError e = assertThrows(ConfigError.class, reg::history);
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
   }
@@ -48,7 +48,7 @@ class RegistryTest {
   @Test
   void appendingToAHistoryWithoutItsFinalNewlineKeepsEveryLine(@TempDir java.nio.file.Path dir) {
     Registry reg = registry(dir);
-    HadoopFs.writeAtomically(reg.historyFile(), conf, Json.line(decision("r1", "first", null))); // e.g. edited by hand
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, Json.line(decision("r1", "first", null))); // e.g. edited by hand
     reg.appendHistory(decision("r2", "promoted", "r1"));
     assertEquals(List.of("r1", "r2"), reg.history().stream().map(Decision::runId).toList(), "the new line is not glued to the last");
     reg.appendHistory(decision("r2", "promoted", "r1"));
@@ -60,7 +60,7 @@ class RegistryTest {
     // What an append onto a last line without its newline used to leave: the second record must
     // not vanish silently behind the first.
     Registry reg = registry(dir);
-    HadoopFs.writeAtomically(reg.historyFile(), conf,
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf,
         Json.line(decision("r1", "first", null)) + Json.line(decision("r2", "promoted", "r1")) + "\n");
     ConfigError e = assertThrows(ConfigError.class, reg::history);
     assertTrue(e.getMessage().contains("line 1"), e.getMessage());

@@ -45,8 +45,8 @@ class RetrainDivergenceTest {
     Decision first = retrain(sc, "d1", WILD).decision();
     assertEquals("rejected", first.decision(), "a diverged first run does not become the champion: " + first);
     assertTrue(first.championBefore() == null && first.championValPpl() == null, first.toString());
-    assertFalse(HadoopFs.exists(reg.championPointer(), reg.conf()), "still no champion");
-    assertTrue(HadoopFs.exists(reg.done("d1"), reg.conf()) && HadoopFs.exists(reg.decisionFile("d1"), reg.conf()));
+    assertFalse(HadoopFs.exists(reg.layout().championPointer(), reg.conf()), "still no champion");
+    assertTrue(HadoopFs.exists(reg.layout().done("d1"), reg.conf()) && HadoopFs.exists(reg.layout().decisionFile("d1"), reg.conf()));
     assertTrue(retrain(sc, "d1", WILD).alreadyFinished(), "a rerun of the id is a no-op");
 
     assertEquals("first", retrain(sc, "ok").decision().decision(), "the next run trains from scratch and is the first champion");
@@ -57,6 +57,6 @@ class RetrainDivergenceTest {
     assertTrue(wild.challengerValPpl() > wild.championValPpl(), wild.toString());
     assertEquals("ok", reg.championId().orElseThrow(), "the pointer is unchanged");
     assertEquals(List.of("rejected", "first", "rejected"), reg.history().stream().map(Decision::decision).toList());
-    assertFalse(HadoopFs.exists(reg.run("d2").model(), reg.conf()), "no model from a diverged run");
+    assertFalse(HadoopFs.exists(reg.layout().run("d2").model(), reg.conf()), "no model from a diverged run");
   }
 }

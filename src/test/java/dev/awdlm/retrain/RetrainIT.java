@@ -103,7 +103,7 @@ class RetrainIT {
     assertEquals(List.of("r1"), reg.history().stream().map(Decision::runId).toList());
     assertTrue(HadoopFs.exists(new org.apache.hadoop.fs.Path(hdfs.path("/registry/runs/r1/report/_SUCCESS")), hdfs.conf()),
         "every run keeps its full report");
-    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the lease is released");
+    assertNotNull(Lease.newestHolder(reg.layout().lease(), hdfs.conf()).releasedAt(), "the lease is released");
   }
 
   @Test
@@ -166,21 +166,21 @@ class RetrainIT {
     assertEquals(winners, history.subList(linesBefore, history.size()).stream().map(Decision::runId).toList());
     for (int i = 0; i < RACERS; i++) {
       if (!winners.contains("race-" + i)) {
-        assertFalse(HadoopFs.exists(reg.run("race-" + i).runDir(), hdfs.conf()), "the locked-out race-" + i + " wrote nothing");
+        assertFalse(HadoopFs.exists(reg.layout().run("race-" + i).runDir(), hdfs.conf()), "the locked-out race-" + i + " wrote nothing");
       }
     }
-    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the winner released the lease");
+    assertNotNull(Lease.newestHolder(reg.layout().lease(), hdfs.conf()).releasedAt(), "the winner released the lease");
   }
 
   @Test
   @Order(6)
   void aStaleLeaseIsTakenOver(Hdfs hdfs, JavaSparkContext sc) {
     Registry reg = registry(hdfs);
-    LeaseTest.plantStale(reg.lease(), "crashed-host:4242:dead", hdfs.conf());
+    LeaseTest.plantStale(reg.layout().lease(), "crashed-host:4242:dead", hdfs.conf());
     Retrain.Outcome took = retrain(hdfs, sc, "r6", "/snap2"); // in-process: the CLI would stop the shared Spark session
     assertFalse(took.alreadyFinished());
     assertEquals("r6", reg.history().get(reg.history().size() - 1).runId());
-    assertNotNull(Lease.newestHolder(reg.lease(), hdfs.conf()).releasedAt(), "the lease is released");
+    assertNotNull(Lease.newestHolder(reg.layout().lease(), hdfs.conf()).releasedAt(), "the lease is released");
   }
 
   @Test
@@ -189,21 +189,21 @@ class RetrainIT {
     Registry reg = registry(hdfs);
     Configuration conf = hdfs.conf();
     String champion = reg.championId().orElseThrow();
-    org.apache.hadoop.fs.Path zip = new org.apache.hadoop.fs.Path(reg.run(champion).modelDir(), "model.zip");
+    org.apache.hadoop.fs.Path zip = new org.apache.hadoop.fs.Path(reg.layout().run(champion).modelDir(), "model.zip");
     byte[] original;
     try (var in = hdfs.fs().open(zip)) {
       original = in.readAllBytes();
     }
-    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
+    String history = HadoopFs.readUtf8(reg.layout().historyFile(), conf);
     HadoopFs.writeAtomically(zip, conf, out -> out.write(original, 0, original.length / 2));
     try {
       CliRun r = cli(hdfs, "r7", "/snap2");
       assertEquals(2, r.code(), r.err());
       assertTrue(r.err().contains(zip.toUri().getPath()) && r.err().contains("not a readable model"), r.err());
-      assertEquals(history, HadoopFs.readUtf8(reg.historyFile(), conf));
+      assertEquals(history, HadoopFs.readUtf8(reg.layout().historyFile(), conf));
       assertEquals(champion, reg.championId().orElseThrow());
-      assertFalse(HadoopFs.exists(reg.run("r7").runDir(), conf), "no run started");
-      assertNotNull(Lease.newestHolder(reg.lease(), conf).releasedAt(), "the lease is released");
+      assertFalse(HadoopFs.exists(reg.layout().run("r7").runDir(), conf), "no run started");
+      assertNotNull(Lease.newestHolder(reg.layout().lease(), conf).releasedAt(), "the lease is released");
     } finally {
       HadoopFs.writeAtomically(zip, conf, out -> out.write(original));
     }
@@ -214,20 +214,20 @@ class RetrainIT {
   void aTruncatedHistoryLineIsAClearErrorBeforeTrainingAndTheRegistryIsLeftAlone(Hdfs hdfs) {
     Registry reg = registry(hdfs);
     Configuration conf = hdfs.conf();
-    String history = HadoopFs.readUtf8(reg.historyFile(), conf);
+    String history = HadoopFs.readUtf8(reg.layout().historyFile(), conf);
     String champion = reg.championId().orElseThrow();
     String[] lines = history.split("\n");
     String damaged = history.substring(0, history.length() - lines[lines.length - 1].length() / 2 - 1);
-    HadoopFs.writeAtomically(reg.historyFile(), conf, damaged);
+    HadoopFs.writeAtomically(reg.layout().historyFile(), conf, damaged);
     try {
       CliRun r = cli(hdfs, "r7h", "/snap2");
       assertEquals(2, r.code(), r.err());
-      assertTrue(r.err().contains(reg.historyFile().toUri().getPath()) && r.err().contains("line " + lines.length), r.err());
-      assertEquals(damaged, HadoopFs.readUtf8(reg.historyFile(), conf));
+      assertTrue(r.err().contains(reg.layout().historyFile().toUri().getPath()) && r.err().contains("line " + lines.length), r.err());
+      assertEquals(damaged, HadoopFs.readUtf8(reg.layout().historyFile(), conf));
       assertEquals(champion, reg.championId().orElseThrow());
-      assertFalse(HadoopFs.exists(reg.run("r7h").runDir(), conf), "no run started");
+      assertFalse(HadoopFs.exists(reg.layout().run("r7h").runDir(), conf), "no run started");
     } finally {
-      HadoopFs.writeAtomically(reg.historyFile(), conf, history);
+      HadoopFs.writeAtomically(reg.layout().historyFile(), conf, history);
     }
   }
 
@@ -241,7 +241,7 @@ class RetrainIT {
     for (String s : settings("retrain.epochs=3", "retrain.leaseTtlSeconds=3")) args.addAll(List.of("--set", s));
     Path log = tmp.resolve("retrain-r8.log");
     Process driver = Processes.start(LocalCluster.submit(hdfs.uri(), args.toArray(String[]::new)), LocalCluster.submitEnv(), log);
-    org.apache.hadoop.fs.Path checkpoint = new org.apache.hadoop.fs.Path(reg.run("r8").checkpoints(), "epoch-0001/state.json");
+    org.apache.hadoop.fs.Path checkpoint = new org.apache.hadoop.fs.Path(reg.layout().run("r8").checkpoints(), "epoch-0001/state.json");
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (!HadoopFs.exists(checkpoint, conf)) {
       assertTrue(driver.isAlive(), "exited before the first checkpoint:\n" + Files.readString(log));
@@ -259,9 +259,9 @@ class RetrainIT {
     assertFalse(rerun.alreadyFinished());
     assertEquals(1, reg.history().stream().filter(d -> d.runId().equals("r8")).count(), "exactly one line for r8");
     String champion = reg.championId().orElseThrow();
-    SavedModel model = SavedModel.load("--registry", reg.run(champion).modelDir().toString(), conf);
+    SavedModel model = SavedModel.load("--registry", reg.layout().run(champion).modelDir().toString(), conf);
     assertTrue(model.net().numParams() > 0, "the pointer is on a complete, loadable model");
-    String train = HadoopFs.readUtf8(reg.run("r8").trainMetrics(), conf);
+    String train = HadoopFs.readUtf8(reg.layout().run("r8").trainMetrics(), conf);
     assertTrue(train.contains("\"epoch\" : 3"), "the planned epochs were completed: " + train);
   }
 }

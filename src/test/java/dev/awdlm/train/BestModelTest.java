@@ -42,4 +42,14 @@ class BestModelTest {
     double ppl = new PerplexityEvaluator(config.train().bptt()).evaluate(saved, valid, conf).perplexity();
     assertEquals(val.get(best - 1), ppl, 1e-6 * ppl, "and scores the best epoch's validation perplexity");
   }
+
+  @Test
+  void anEpochsCheckpointCountsThatEpochAsTheBestSoFar(JavaSparkContext sc, @TempDir Path tmp) {
+    TinyRun run = new TinyRun(tmp, sc);
+    TrainResult r = Trainer.train(run.config(), sc, run.layout, run.prepared);
+    // a resume from this checkpoint must not take a worse epoch 2 for the best
+    Checkpoints.State state = Checkpoints.latest(run.layout, sc.hadoopConfiguration()).orElseThrow().state();
+    assertEquals(1, state.bestEpoch());
+    assertEquals(r.epochs().get(0).valPpl(), state.bestValPpl());
+  }
 }

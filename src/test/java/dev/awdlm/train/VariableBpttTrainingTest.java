@@ -65,6 +65,17 @@ class VariableBpttTrainingTest {
   }
 
   @Test
+  void aWorkersCloneOfTheConfigurationHasItsOwnLearningRate() {
+    MultiLayerNetwork driver = net(config(true));
+    var worker = new MultiLayerNetwork(driver.getLayerWiseConfigurations().clone());
+    worker.init();
+    worker.setListeners(new VariableBpttRate(0.5, 10));
+    worker.fit(VariableBptt.padded(shard(2, 7), List.of(7), config(true).train().maxWindow()));
+    assertEquals(0.5 * 7 / 10, worker.getLearningRate(0), 1e-12);
+    assertEquals(0.5, driver.getLearningRate(0), 1e-12, "the driver's rate is its own");
+  }
+
+  @Test
   void theLoaderCutsEachShardAfreshEveryEpochAndKeepsEveryToken() throws Exception {
     DataSet shard = shard(3, 200);
     File file = tmp.resolve("shard.bin").toFile();
