@@ -146,9 +146,9 @@ public final class RunLayout {
     return new Path(outputDir, ".evaluate-" + UUID.randomUUID() + ".tmp");
   }
 
-  /** The train sample the ablation notebook's runs of {@code stamp} share. */
-  public static Path ablationTrain(Path outputDir, String stamp) {
-    return new Path(new Path(outputDir, "ablation-data-" + stamp), "train.txt");
+  /** The sample of one split ({@code train}, {@code valid}, {@code test}) that a notebook's runs of {@code stamp} share. */
+  public static Path notebookSample(Path outputDir, String notebook, String stamp, String split) {
+    return new Path(new Path(outputDir, notebook + "-data-" + stamp), split + ".txt");
   }
 
   /**

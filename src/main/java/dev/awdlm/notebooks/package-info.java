@@ -1,8 +1,7 @@
 /**
- * The generated notebooks of {@code awdlm notebooks}, Markdown with figures under
- * {@code notebooks-export/}: the dropout masks drawn from the model's own code ({@link
- * dev.awdlm.notebooks.MaskNotebook}) and the regularization ablation trained through the real
- * pipeline ({@link dev.awdlm.notebooks.AblationNotebook}). Every number in them is computed, none
- * typed in.
+ * The generators of {@code notebooks-export/}: the dropout-mask heatmaps, the regularization
+ * ablation and the recipe ablation. The two ablations train through the real pipeline on a corpus
+ * sample at a budget of the caller's choosing, and state their verdicts from the runs' own reports
+ * by rules tested here (the seeds' spread, the overfitting check, the equal parameter counts).
  */
 package dev.awdlm.notebooks;

@@ -24,9 +24,14 @@ public final class Pipeline {
   private Pipeline() {}
 
   public static RunReport run(AwdlmConfig config, RunLayout layout, JavaSparkContext sc) {
+    return run(config, layout, sc,
+        config.eval().pointer().enabled() ? RunEvaluation.Pointer.CONFIGURED : RunEvaluation.Pointer.OFF);
+  }
+
+  public static RunReport run(AwdlmConfig config, RunLayout layout, JavaSparkContext sc, RunEvaluation.Pointer pointer) {
     PrepareStats prepared = PrepareJob.run(config, sc, layout);
     Trainer.train(config, sc, layout, prepared);
-    return evaluateAndReport(config, layout, sc);
+    return evaluateAndReport(config, layout, sc, pointer);
   }
 
   /**

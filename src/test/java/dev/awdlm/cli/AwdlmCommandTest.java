@@ -204,4 +204,18 @@ class AwdlmCommandTest {
     assertEquals(2, stock.code(), stock.err());
     assertTrue(stock.err().contains("eval.pointer.enabled") && stock.err().contains("model.kind = awd-lstm"), stock.err());
   }
+
+  @Test
+  void aNotebookBudgetThatCannotWorkIsAConfigErrorBeforeAnyTraining() {
+    CliRun nonmono = awdlm("notebooks", "--only", "recipe", "--recipe-epochs", "4", "--recipe-nonmono", "4");
+    assertEquals(2, nonmono.code(), nonmono.err());
+    assertTrue(nonmono.err().contains("--recipe-nonmono = 4: must be in [1, --recipe-epochs)"), nonmono.err());
+    CliRun model = awdlm("notebooks", "--only", "ablation", "--ablation-model", "256,256");
+    assertEquals(2, model.code(), model.err());
+    assertTrue(model.err().contains("--ablation-model = '256,256': takes three whole numbers"), model.err());
+    CliRun seeds = awdlm("notebooks", "--only", "ablation", "--ablation-seeds", "0");
+    assertEquals(2, seeds.code(), seeds.err());
+    assertTrue(seeds.err().contains("--ablation-seeds = 0"), seeds.err());
+    assertEquals(2, awdlm("notebooks", "--only", "everything").code());
+  }
 }

@@ -75,7 +75,7 @@ class RunLayoutTest {
     assertEquals("/runs/bench", RunLayout.benchDir(OUT).toString());
     assertEquals("/runs/bench/scaling.json", RunLayout.benchResult(OUT, "scaling").toString());
     assertEquals("/runs/bench/.score-work", RunLayout.benchScratch(OUT, "score").toString());
-    assertEquals("/runs/ablation-data-s1/train.txt", RunLayout.ablationTrain(OUT, "s1").toString());
+    assertEquals("/runs/recipe-data-s1/valid.txt", RunLayout.notebookSample(OUT, "recipe", "s1", "valid").toString());
     assertEquals("/runs/r1/vocab.tsv", r.vocab().toString());
     assertEquals("/runs/r1/prepare.json", r.prepareStats().toString());
     assertEquals("/runs/r1/batches/valid", r.batches("valid").toString());

@@ -100,10 +100,10 @@ class MaskNotebookTest {
     Path committed = Path.of("notebooks-export");
     for (String f : new String[] {MaskNotebook.PER_STEP, MaskNotebook.LOCKED, MaskNotebook.WEIGHT_DROP, MaskNotebook.EMBEDDING}) {
       assertArrayEquals(Files.readAllBytes(dir.resolve("figures").resolve(f)),
-          Files.readAllBytes(committed.resolve("figures").resolve(f)), f + " is stale: run jobs/awdlm notebooks --masks-only");
+          Files.readAllBytes(committed.resolve("figures").resolve(f)), f + " is stale: run jobs/awdlm notebooks --only masks");
     }
     assertEquals(Files.readString(dir.resolve(MaskNotebook.NAME)), Files.readString(committed.resolve(MaskNotebook.NAME)),
-        "dropout-masks.md is stale: run jobs/awdlm notebooks --masks-only");
+        "dropout-masks.md is stale: run jobs/awdlm notebooks --only masks");
   }
 
   private static double kept(int[][] m) {

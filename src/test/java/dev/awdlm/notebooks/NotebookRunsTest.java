@@ -1,0 +1,53 @@
+package dev.awdlm.notebooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.awdlm.config.AwdlmConfig;
+import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.ConfigLoader;
+import dev.awdlm.io.Json;
+import dev.awdlm.io.RunLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which finished runs a continued notebook reuses. */
+class NotebookRunsTest {
+  private static final AwdlmConfig TRAINED = ConfigLoader.load(null, List.of("train.epochs=4", "model.emsize=16"));
+
+  private static RunLayout finishedRun(Path root, boolean success) throws Exception {
+    RunLayout layout = RunLayout.of(new org.apache.hadoop.fs.Path(root.toUri()), "ablation-none-seed1111-s1");
+    Path report = Files.createDirectories(Path.of(layout.reportDir().toUri()));
+    Files.writeString(report.resolve("report.json"),
+        Json.pretty(NotebookReports.report(new double[] {200, 150}, 150, 155, null, 0, Json.tree(TRAINED.json()))));
+    if (success) Files.writeString(Path.of(layout.reportSuccess().toUri()), "");
+    return layout;
+  }
+
+  @Test
+  void aFinishedRunOfTheSameConfigIsReused(@TempDir Path tmp) throws Exception {
+    RunLayout layout = finishedRun(tmp, true);
+    AwdlmConfig same = ConfigLoader.load(null, List.of("model.emsize=16", "train.epochs=4"));
+    assertEquals(155, NotebookRuns.finished(same, layout, new Configuration()).testPpl());
+  }
+
+  @Test
+  void aRunWithoutItsSuccessMarkerIsNotFinished(@TempDir Path tmp) throws Exception {
+    assertNull(NotebookRuns.finished(TRAINED, finishedRun(tmp, false), new Configuration()));
+  }
+
+  @Test
+  void aFinishedRunOfAnotherBudgetIsRefused(@TempDir Path tmp) throws Exception {
+    RunLayout layout = finishedRun(tmp, true);
+    AwdlmConfig longer = ConfigLoader.load(null, List.of("train.epochs=8", "model.emsize=16"));
+    ConfigError e = assertThrows(ConfigError.class, () -> NotebookRuns.finished(longer, layout, new Configuration()));
+    assertEquals("--continue", e.key());
+    assertTrue(e.getMessage().contains("ablation-none-seed1111-s1"), e.getMessage());
+  }
+}
