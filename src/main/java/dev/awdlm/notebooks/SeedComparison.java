@@ -18,6 +18,9 @@ record SeedComparison(double[] baseline, double[] other) {
   /** What a part of a recipe is worth, judged by the perplexity of the recipe without it ({@code other}). */
   enum Verdict {
     PAYS("pays"),
+    /** The gap is within the seeds' spread, whichever way it points: no verdict either way. */
+    NOT_SHOWN("not shown at this budget: the gap is within the seeds' spread"),
+    /** Leaving the part out is better by more than the spread. */
     DOES_NOT_PAY("does not pay on this corpus at this budget"),
     NOT_JUDGED("not judged: one seed, so no spread to judge the margin against");
 
@@ -66,6 +69,7 @@ record SeedComparison(double[] baseline, double[] other) {
   /** With the baseline the full recipe and {@code other} the recipe without one part: whether the part pays. */
   Verdict partVerdict() {
     if (!judged()) return Verdict.NOT_JUDGED;
-    return otherWorse() ? Verdict.PAYS : Verdict.DOES_NOT_PAY;
+    if (otherWorse()) return Verdict.PAYS;
+    return otherBetter() ? Verdict.DOES_NOT_PAY : Verdict.NOT_SHOWN;
   }
 }
