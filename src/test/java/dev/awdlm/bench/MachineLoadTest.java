@@ -37,9 +37,13 @@ class MachineLoadTest {
     while (threads.getCurrentThreadCpuTime() < spin) x += Math.sqrt(x + 1);
     Snapshot b = MachineLoad.snapshot().orElseThrow();
     assertTrue(x > 0);
-    // 0.3 s of this thread's CPU is 30 ticks of this JVM's time, which the machine's count includes
-    assertTrue(b.selfTicks() - a.selfTicks() >= 25, a + " -> " + b);
-    assertTrue(b.machineTicks() - a.machineTicks() >= b.selfTicks() - a.selfTicks(), a + " -> " + b);
+    // 0.3 s of this thread's CPU is 30 ticks of this JVM's time, which the machine's count includes.
+    // The kernel samples the two counts differently (per-CPU tick accounting against per-task
+    // precise time scaled to ticks), so over a short span the machine's count can trail this JVM's
+    // by a few ticks: CI saw 42 against 44. Allow that, but not a machine count that misses the spin.
+    long self = b.selfTicks() - a.selfTicks();
+    assertTrue(self >= 25, a + " -> " + b);
+    assertTrue(b.machineTicks() - a.machineTicks() >= self * 0.8, a + " -> " + b);
     assertTrue(MachineLoad.loadAverage().isPresent());
   }
 }
