@@ -46,7 +46,8 @@ class TrainerCheckpointTest {
     List<String> all = new ArrayList<>(List.of(
         "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
         "data.test=" + corpus.resolve("test.txt").toUri(), "output.dir=" + tmp.resolve("runs").toUri(),
-        "train.epochs=2"));
+        // Four averaging rounds an epoch, not fifteen: a round's fixed cost, not the tiny model, is most of an epoch.
+        "train.epochs=2", "train.averagingFrequency=8"));
     all.addAll(List.of(overrides));
     return ConfigLoader.load(TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf")).toFile(), all);
   }
@@ -229,7 +230,8 @@ class TrainerCheckpointTest {
     // SGD at a high rate overfits the tiny corpus within a few epochs, so validation stalls. Fixed windows: with
     // variable-length BPTT's shorter average step the stall comes an epoch or two later.
     AwdlmConfig sgd = config("train.optimizer=sgd", "train.lr=20", "train.clip=0.25", "train.nonmono=1",
-        "train.epochs=6", "model.dropout=0", "train.variableBptt=false");
+        "train.epochs=6", "model.dropout=0", "train.variableBptt=false",
+        "train.averagingFrequency=2"); // rarer averaging fits the tiny corpus slower: no stall within 6 epochs
     TrainResult r = Trainer.train(sgd, sc, layout, prepared);
     int trigger = r.asgdTriggerEpoch();
     assertTrue(trigger > 1 && trigger < 6, "NT-ASGD triggered within the run, at epoch " + trigger);
