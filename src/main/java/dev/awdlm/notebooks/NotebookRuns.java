@@ -13,6 +13,7 @@ import dev.awdlm.report.RunReport;
 import dev.awdlm.train.EpochMetrics;
 import dev.awdlm.train.Trainer;
 import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -101,8 +102,20 @@ final class NotebookRuns {
 
   /** One validation curve per entry, epoch 1 first, as a PNG; XChart refuses points that are not finite, so they are left out. */
   static byte[] curves(String title, Map<String, double[]> curves) {
-    XYChart chart = Charts.chart(title, "validation perplexity (log scale)");
-    chart.getStyler().setYAxisLogarithmic(true);
+    return Charts.png(curveChart(title, curves));
+  }
+
+  /**
+   * The chart {@link #curves} renders. Logarithmic only when the curves span a decade or more:
+   * XChart labels a logarithmic axis at powers of ten alone, so a narrower range would show no
+   * number on its axis.
+   */
+  static XYChart curveChart(String title, Map<String, double[]> curves) {
+    DoubleSummaryStatistics range = curves.values().stream().flatMapToDouble(Arrays::stream).filter(Double::isFinite)
+        .summaryStatistics();
+    boolean log = range.getCount() > 0 && range.getMin() > 0 && range.getMax() / range.getMin() >= 10;
+    XYChart chart = Charts.chart(title, log ? "validation perplexity (log scale)" : "validation perplexity");
+    chart.getStyler().setYAxisLogarithmic(log);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     curves.forEach((name, val) -> {
       int[] finite = IntStream.range(0, val.length).filter(e -> Double.isFinite(val[e])).toArray();
@@ -111,6 +124,6 @@ final class NotebookRuns {
             Arrays.stream(finite).mapToDouble(e -> val[e]).toArray());
       }
     });
-    return Charts.png(chart);
+    return chart;
   }
 }

@@ -1,6 +1,7 @@
 package dev.awdlm.notebooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +14,10 @@ import dev.awdlm.io.RunLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Which finished runs a continued notebook reuses. */
@@ -49,5 +52,16 @@ class NotebookRunsTest {
     ConfigError e = assertThrows(ConfigError.class, () -> NotebookRuns.finished(longer, layout, new Configuration()));
     assertEquals("--continue", e.key());
     assertTrue(e.getMessage().contains("ablation-none-seed1111-s1"), e.getMessage());
+  }
+
+  @Test
+  void curvesWithinADecadeGetALinearAxisBecauseALogAxisWouldLabelNoTick() {
+    // XChart labels a logarithmic axis at powers of ten only: 190 to 355 would show no number at all
+    XYChart narrow = NotebookRuns.curveChart("t", Map.of("a", new double[] {355, 241, 265}, "b", new double[] {300, 190}));
+    assertFalse(narrow.getStyler().isYAxisLogarithmic());
+    assertEquals("validation perplexity", narrow.getYAxisTitle());
+    XYChart wide = NotebookRuns.curveChart("t", Map.of("a", new double[] {9000, 400, Double.NaN}, "b", new double[] {300, 190}));
+    assertTrue(wide.getStyler().isYAxisLogarithmic());
+    assertEquals("validation perplexity (log scale)", wide.getYAxisTitle());
   }
 }
