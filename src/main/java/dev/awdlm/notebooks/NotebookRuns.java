@@ -13,7 +13,6 @@ import dev.awdlm.report.RunReport;
 import dev.awdlm.train.EpochMetrics;
 import dev.awdlm.train.Trainer;
 import java.util.Arrays;
-import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -105,17 +104,9 @@ final class NotebookRuns {
     return Charts.png(curveChart(title, curves));
   }
 
-  /**
-   * The chart {@link #curves} renders. Logarithmic only when the curves span a decade or more:
-   * XChart labels a logarithmic axis at powers of ten alone, so a narrower range would show no
-   * number on its axis.
-   */
+  /** The chart {@link #curves} renders, on {@link Charts#perplexityAxis}. */
   static XYChart curveChart(String title, Map<String, double[]> curves) {
-    DoubleSummaryStatistics range = curves.values().stream().flatMapToDouble(Arrays::stream).filter(Double::isFinite)
-        .summaryStatistics();
-    boolean log = range.getCount() > 0 && range.getMin() > 0 && range.getMax() / range.getMin() >= 10;
-    XYChart chart = Charts.chart(title, log ? "validation perplexity (log scale)" : "validation perplexity");
-    chart.getStyler().setYAxisLogarithmic(log);
+    XYChart chart = Charts.chart(title, "validation perplexity");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     curves.forEach((name, val) -> {
       int[] finite = IntStream.range(0, val.length).filter(e -> Double.isFinite(val[e])).toArray();
@@ -124,6 +115,7 @@ final class NotebookRuns {
             Arrays.stream(finite).mapToDouble(e -> val[e]).toArray());
       }
     });
+    Charts.perplexityAxis(chart, "validation perplexity");
     return chart;
   }
 }

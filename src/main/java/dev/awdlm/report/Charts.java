@@ -5,6 +5,8 @@ import dev.awdlm.train.RoundMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +45,12 @@ public final class Charts {
   static Map<String, XYChart> charts(List<EpochMetrics> epochs) {
     List<Point<RoundMetrics>> rounds = rounds(epochs);
     Map<String, XYChart> charts = new LinkedHashMap<>();
-    XYChart ppl = chart("Perplexity", "perplexity (log scale)");
-    ppl.getStyler().setYAxisLogarithmic(true);
+    XYChart ppl = chart("Perplexity", "perplexity");
     // a round whose NLL was not observed (gradient sharing) has no point: NaN is left out like any non-finite figure
     series(ppl, "train, exp(NLL) per round", rounds, r -> r.nll() == null ? Double.NaN : Math.exp(r.nll()), SeriesMarkers.NONE);
     List<Point<EpochMetrics>> ends = epochs.stream().map(e -> new Point<>(e.epoch(), e)).toList();
     series(ppl, "validation, per epoch", ends, EpochMetrics::valPpl, SeriesMarkers.CIRCLE);
+    perplexityAxis(ppl, "perplexity");
     charts.put("Perplexity", ppl);
     XYChart speed = chart("Training throughput", "tokens/s");
     series(speed, "tokens/s, per round", rounds, r -> r.tokens() / r.seconds(), SeriesMarkers.NONE);
@@ -122,5 +124,18 @@ public final class Charts {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot render chart " + chart.getTitle(), e);
     }
+  }
+
+  /**
+   * A perplexity axis, logarithmic only when the chart's points span a decade or more: XChart
+   * labels a logarithmic axis at powers of ten alone, so a narrower range (300 to 900, say) would
+   * show no number on it. Call it after the series are added.
+   */
+  public static void perplexityAxis(XYChart chart, String title) {
+    DoubleSummaryStatistics range = chart.getSeriesMap().values().stream().flatMapToDouble(s -> Arrays.stream(s.getYData()))
+        .filter(Double::isFinite).summaryStatistics();
+    boolean log = range.getCount() > 0 && range.getMin() > 0 && range.getMax() / range.getMin() >= 10;
+    chart.getStyler().setYAxisLogarithmic(log);
+    chart.setYAxisTitle(log ? title + " (log scale)" : title);
   }
 }

@@ -2,6 +2,8 @@ package dev.awdlm.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awdlm.train.EpochMetrics;
 import dev.awdlm.train.RoundMetrics;
@@ -37,5 +39,19 @@ class ChartsTest {
     assertArrayEquals(new double[] {350}, val.getYData());
     assertArrayEquals(new double[] {100, 100, 200, 100}, series(charts.get("Training throughput"), "tokens/s").getYData(), 1e-9);
     assertEquals(4, series(charts.get("Learning rate"), "lr").getXData().length);
+  }
+
+  @Test
+  void thePerplexityAxisIsLogarithmicOnlyWhenItSpansADecadeBecauseXChartLabelsPowersOfTenAlone() {
+    XYChart narrow = Charts.charts(List.of(oneEpoch())).get("Perplexity"); // 300 to 900
+    assertFalse(narrow.getStyler().isYAxisLogarithmic());
+    assertEquals("perplexity", narrow.getYAxisTitle());
+    EpochMetrics e = oneEpoch();
+    List<RoundMetrics> wideRounds = new java.util.ArrayList<>(e.rounds());
+    wideRounds.set(0, new RoundMetrics(1, 1, 200, Math.log(9000), 2, 2.0, 0.5));
+    EpochMetrics wide = new EpochMetrics(1, 0.5, Math.log(500), 500.0, 350, 6.0, 700 / 6.0, false, 0, 700, 2, wideRounds);
+    XYChart log = Charts.charts(List.of(wide)).get("Perplexity"); // 300 to 9,000
+    assertTrue(log.getStyler().isYAxisLogarithmic());
+    assertEquals("perplexity (log scale)", log.getYAxisTitle());
   }
 }
