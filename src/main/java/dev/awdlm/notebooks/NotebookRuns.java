@@ -3,6 +3,7 @@ package dev.awdlm.notebooks;
 import dev.awdlm.batch.PrepareJob;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
+import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.eval.RunEvaluation;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
@@ -38,12 +39,15 @@ final class NotebookRuns {
   /**
    * The report of a run (or finetune) whose report set is complete, or null. A finished run with
    * another config (a continued generation with another budget or other overrides) is refused
-   * rather than reused, since its figures would not be the ones the notebook states.
+   * rather than reused, since its figures would not be the ones the notebook states. A key added
+   * after the run was trained counts as its default in reference.conf, as when a saved model is
+   * loaded: a new key's default is the behaviour that came before it.
    */
   static RunReport finished(AwdlmConfig config, RunLayout layout, Configuration conf) {
     if (!HadoopFs.exists(layout.reportSuccess(), conf)) return null;
     RunReport done = Json.read(layout.report(), RunReport.class, conf);
-    if (!done.config().equals(Json.tree(config.json()))) {
+    AwdlmConfig trained = ConfigLoader.fromJson(done.config().toString(), layout.report().toString());
+    if (!Json.tree(trained.json()).equals(Json.tree(config.json()))) {
       throw new ConfigError("--continue", layout.runId(), "was trained with another config than this generation's (other "
           + "budget options or --set overrides); continue with the options it was started with, or start afresh");
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.config.ConfigLoader;
@@ -25,10 +27,14 @@ class NotebookRunsTest {
   private static final AwdlmConfig TRAINED = ConfigLoader.load(null, List.of("train.epochs=4", "model.emsize=16"));
 
   private static RunLayout finishedRun(Path root, boolean success) throws Exception {
+    return finishedRun(root, success, Json.tree(TRAINED.json()));
+  }
+
+  private static RunLayout finishedRun(Path root, boolean success, JsonNode savedConfig) throws Exception {
     RunLayout layout = RunLayout.of(new org.apache.hadoop.fs.Path(root.toUri()), "ablation-none-seed1111-s1");
     Path report = Files.createDirectories(Path.of(layout.reportDir().toUri()));
     Files.writeString(report.resolve("report.json"),
-        Json.pretty(NotebookReports.report(new double[] {200, 150}, 150, 155, null, 0, Json.tree(TRAINED.json()))));
+        Json.pretty(NotebookReports.report(new double[] {200, 150}, 150, 155, null, 0, savedConfig)));
     if (success) Files.writeString(Path.of(layout.reportSuccess().toUri()), "");
     return layout;
   }
@@ -43,6 +49,19 @@ class NotebookRunsTest {
   @Test
   void aRunWithoutItsSuccessMarkerIsNotFinished(@TempDir Path tmp) throws Exception {
     assertNull(NotebookRuns.finished(TRAINED, finishedRun(tmp, false), new Configuration()));
+  }
+
+  @Test
+  void aRunSavedBeforeAKeyExistedIsReusedWhenTheKeysDefaultIsWhatItRan(@TempDir Path tmp) throws Exception {
+    // train.sync came after runs that could only average: their saved config has no such key.
+    JsonNode saved = Json.tree(TRAINED.json());
+    assertTrue(saved.get("train").has("sync"), "the key this test removes");
+    ((ObjectNode) saved.get("train")).remove("sync");
+    RunLayout layout = finishedRun(tmp, true, saved);
+    assertEquals(155, NotebookRuns.finished(TRAINED, layout, new Configuration()).testPpl());
+    AwdlmConfig sharing = ConfigLoader.load(null, List.of("train.epochs=4", "model.emsize=16", "train.sync=sharing"));
+    assertThrows(ConfigError.class, () -> NotebookRuns.finished(sharing, layout, new Configuration()),
+        "a key the run lacks counts as its default, not as any value");
   }
 
   @Test
