@@ -81,13 +81,15 @@ public final class LocalCluster {
   /** The Spark properties jobs/submit passes to spark-submit for the same cluster. */
   public static List<String> submitConf(int executors, int memoryMb) {
     sparkHome();
-    return List.of(
+    List<String> conf = new java.util.ArrayList<>(List.of(
         "--master", "local-cluster[" + executors + ",1," + memoryMb + "]",
         "--conf", "spark.executor.extraJavaOptions=" + java17Flags(),
         "--conf", "spark.executor.memory=" + memoryMb + "m",
         "--conf", "spark.kryo.registrationRequired=true",
         "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1");
+        "--conf", "spark.driver.bindAddress=127.0.0.1"));
+    MiniDfsExtension.CLIENT_SETTINGS.forEach((k, v) -> conf.addAll(List.of("--conf", "spark.hadoop." + k + "=" + v)));
+    return conf;
   }
 
   /**

@@ -20,7 +20,9 @@ public final class SparkExtension implements BeforeAllCallback, AfterAllCallback
 
   /** The settings every test session uses; {@code master} varies. */
   public static SparkConf testConf(String master) {
-    return SparkSessions.defaults(new SparkConf())
+    SparkConf conf = new SparkConf();
+    MiniDfsExtension.CLIENT_SETTINGS.forEach((k, v) -> conf.set("spark.hadoop." + k, v));
+    return SparkSessions.defaults(conf)
         .setMaster(master)
         .setAppName("awdlm-test")
         .set("spark.kryo.registrationRequired", "true")
