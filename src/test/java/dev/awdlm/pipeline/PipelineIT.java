@@ -3,7 +3,6 @@ package dev.awdlm.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,8 +36,6 @@ class PipelineIT {
   @ParameterizedTest
   @ValueSource(strings = {"averaging", "sharing"})
   void pipelineOnLocalClusterWritesItsReportToHdfs(String sync, Hdfs hdfs, @TempDir Path tmp) throws Exception {
-    assumeTrue(sync.equals("averaging") || Boolean.getBoolean("awdlm.it.sharing"),
-        "the sharing run needs -Dawdlm.it.sharing=true (it costs CI 80 s of its 20 minutes)");
     FileSystem fs = hdfs.fs();
     if (!fs.exists(new org.apache.hadoop.fs.Path("/corpus/tiny"))) {
       Path corpus = TestFiles.corpus("tiny", tmp.resolve("tiny"));
