@@ -1,6 +1,7 @@
 package dev.awdlm.spark;
 
 import dev.awdlm.io.HadoopFs;
+import dev.awdlm.io.NioLocalFileSystem;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Creates the session for a command. The master and every Spark setting come from spark-submit
  * or, for jobs/awdlm, from conf/spark-local.properties passed as system properties; only the
- * serializer defaults are filled in here, because awdlm's RDDs need the registrator.
+ * serializer defaults (awdlm's RDDs need the registrator) and the local filesystem
+ * ({@link NioLocalFileSystem}) are filled in here.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -18,6 +20,7 @@ public final class SparkSessions {
     conf.setIfMissing("spark.app.name", "awdlm");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.setIfMissing("spark.kryo.registrator", AwdlmKryoRegistrator.class.getName());
+    conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
     return conf;
   }
 
