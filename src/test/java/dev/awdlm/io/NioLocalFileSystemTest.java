@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.NativeCodeLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class NioLocalFileSystemTest {
   @Test
   void createsAFileWithoutStartingAChmodProcessWhereStockHadoopStartsOnePerFile() throws IOException {
     assumeTrue(forksSinceBoot() >= 0, "needs Linux's /proc/stat");
+    assumeTrue(!NativeCodeLoader.isNativeCodeLoaded(), "with libhadoop loaded, stock Hadoop forks nothing either");
     Configuration stockConf = new Configuration();
     FileSystem stock = raw(FileSystem.newInstance(dir.toUri(), stockConf));
     Configuration ours = new Configuration();
