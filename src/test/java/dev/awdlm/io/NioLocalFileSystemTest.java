@@ -45,6 +45,12 @@ class NioLocalFileSystemTest {
     return forksSinceBoot() - before;
   }
 
+  private static Configuration nioConf() {
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", NioLocalFileSystem.class.getName());
+    return conf;
+  }
+
   private static FileSystem raw(FileSystem fs) {
     return ((LocalFileSystem) fs).getRawFileSystem();
   }
@@ -55,8 +61,7 @@ class NioLocalFileSystemTest {
     assumeTrue(!NativeCodeLoader.isNativeCodeLoaded(), "with libhadoop loaded, stock Hadoop forks nothing either");
     Configuration stockConf = new Configuration();
     FileSystem stock = raw(FileSystem.newInstance(dir.toUri(), stockConf));
-    Configuration ours = new Configuration();
-    ours.set("fs.file.impl", NioLocalFileSystem.class.getName());
+    Configuration ours = nioConf();
     FileSystem nio = raw(FileSystem.newInstance(dir.toUri(), ours));
     int files = 60;
     // Without libhadoop, stock Hadoop forks chmod for every file it creates: this is what we avoid.
@@ -71,8 +76,7 @@ class NioLocalFileSystemTest {
   void aCreatedFileAndDirectoryGetTheSamePermissionsAsStockHadoopGives() throws IOException {
     Configuration stockConf = new Configuration();
     FileSystem stock = raw(FileSystem.newInstance(dir.toUri(), stockConf));
-    Configuration ours = new Configuration();
-    ours.set("fs.file.impl", NioLocalFileSystem.class.getName());
+    Configuration ours = nioConf();
     FileSystem nio = raw(FileSystem.newInstance(dir.toUri(), ours));
     for (String umask : new String[] {"022", "077"}) {
       stockConf.set("fs.permissions.umask-mode", umask);
@@ -97,8 +101,7 @@ class NioLocalFileSystemTest {
 
   @Test
   void setPermissionSetsTheBitsAndFailsOnAMissingFileLikeChmod() throws IOException {
-    Configuration ours = new Configuration();
-    ours.set("fs.file.impl", NioLocalFileSystem.class.getName());
+    Configuration ours = nioConf();
     FileSystem nio = raw(FileSystem.newInstance(dir.toUri(), ours));
     Path f = new Path(dir.toUri().toString(), "f");
     nio.create(f, true).close();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
 
@@ -81,7 +82,7 @@ public final class LocalCluster {
   /** The Spark properties jobs/submit passes to spark-submit for the same cluster. */
   public static List<String> submitConf(int executors, int memoryMb) {
     sparkHome();
-    List<String> conf = new java.util.ArrayList<>(List.of(
+    List<String> conf = new ArrayList<>(List.of(
         "--master", "local-cluster[" + executors + ",1," + memoryMb + "]",
         "--conf", "spark.executor.extraJavaOptions=" + java17Flags(),
         "--conf", "spark.executor.memory=" + memoryMb + "m",
@@ -97,7 +98,7 @@ public final class LocalCluster {
    * {@code defaultFs}, running the awdlm command {@code awdlmArgs}.
    */
   public static List<String> submit(String defaultFs, String... awdlmArgs) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("jobs/submit", "--properties", "conf/spark-local.properties"));
+    List<String> cmd = new ArrayList<>(List.of("jobs/submit", "--properties", "conf/spark-local.properties"));
     cmd.addAll(submitConf(2, 1536));
     cmd.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + defaultFs, "--"));
     cmd.addAll(List.of(awdlmArgs));
