@@ -113,6 +113,25 @@ class TokenChunksTest {
     for (int i = 0; i < direct.size(); i++) assertEquals(direct.get(i).lines(), translated.get(i).lines(), "chunk " + i);
   }
 
+  /** What does not fit in memory spills to disk through Kryo, with registration required. */
+  @org.junit.jupiter.api.Test
+  void chunksRoundTripThroughKryo() {
+    var kryo = new org.apache.spark.serializer.KryoSerializer(dev.awdlm.testing.SparkExtension.testConf("local[1]")).newInstance();
+    TokenizedChunk t = new TokenizedChunk(new String[] {"a", "<eos>"}, new int[] {0, 1, 0, 1}, 2, 7, 1);
+    TokenizedChunk t2 = kryo.deserialize(kryo.serialize(t, tag(TokenizedChunk.class)), tag(TokenizedChunk.class));
+    assertArrayEquals(t.newTokens(), t2.newTokens());
+    assertArrayEquals(t.ids(), t2.ids());
+    assertEquals(List.of(2, 7L, 1L), List.of(t2.lines(), t2.bytes(), t2.invalidBytes()));
+    EncodedChunk e = new EncodedChunk(new int[] {3, 1, 4}, 1, 5, 0);
+    EncodedChunk e2 = kryo.deserialize(kryo.serialize(e, tag(EncodedChunk.class)), tag(EncodedChunk.class));
+    assertArrayEquals(e.ids(), e2.ids());
+    assertEquals(List.of(1, 5L, 0L), List.of(e2.lines(), e2.bytes(), e2.invalidBytes()));
+  }
+
+  private static <T> scala.reflect.ClassTag<T> tag(Class<T> c) {
+    return scala.reflect.ClassTag$.MODULE$.apply(c);
+  }
+
   private static int[] concat(List<EncodedChunk> chunks) {
     return chunks.stream().flatMapToInt(c -> IntStream.of(c.ids())).toArray();
   }
