@@ -4,7 +4,6 @@ import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigError;
 import dev.awdlm.corpus.CorpusReader;
 import dev.awdlm.corpus.Tokenizer;
-import dev.awdlm.corpus.Utf8;
 import dev.awdlm.corpus.Vocabulary;
 import dev.awdlm.corpus.VocabularyBuilder;
 import dev.awdlm.io.HadoopFiles;
@@ -86,38 +85,47 @@ public final class PrepareJob {
     long t0 = System.nanoTime();
     sc.setJobDescription("prepare: count vocabulary (train)");
     CorpusReader.Corpus train = reader.read("data.train", inputs.get("train"), partitions);
-    Vocabulary vocab = given != null ? given : new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
-        .build(train.lines().map(Utf8.Line::text), tokenizer);
-    HadoopFs.writeAtomically(out.vocab(), conf, vocab.toTsv());
-    stageSeconds.put("vocabulary", seconds(t0));
-    LOG.info("prepare: vocabulary: {} tokens {} in {} s", vocab.size(),
-        given != null ? "given (not counted)" : "from " + inputs.get("train").size() + " train file(s)",
-        String.format("%.1f", stageSeconds.get("vocabulary")));
+    // Tokenizing is most of prepare's work: counting keeps train's tokens as partition-local ids,
+    // so encoding train does not tokenize it again. A given vocabulary has no count pass to share.
+    JavaRDD<TokenizedChunk> trainTokens = given != null ? null : tokenize(train, tokenizer);
+    try {
+      Vocabulary vocab = given != null ? given : new VocabularyBuilder(config.data().vocabSize(), config.data().minCount())
+          .fromCounts(trainTokens.mapPartitionsToPair(TokenChunks::counts));
+      HadoopFs.writeAtomically(out.vocab(), conf, vocab.toTsv());
+      stageSeconds.put("vocabulary", seconds(t0));
+      LOG.info("prepare: vocabulary: {} tokens {} in {} s", vocab.size(),
+          given != null ? "given (not counted)" : "from " + inputs.get("train").size() + " train file(s)",
+          String.format("%.1f", stageSeconds.get("vocabulary")));
 
-    Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
-    Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
-    Map<String, PrepareStats.SplitStats> splits = new LinkedHashMap<>();
-    for (String split : SPLITS) {
-      long t = System.nanoTime();
-      sc.setJobDescription("prepare: encode and export " + split);
-      CorpusReader.Corpus corpus = split.equals("train") ? train : reader.read("data." + split, inputs.get(split), partitions);
-      JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
-      try {
-        int rows = streams(config, split);
-        splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab, out.batches(split), confB, conf));
-      } finally {
-        encoded.unpersist(false);
+      Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
+      Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
+      Map<String, PrepareStats.SplitStats> splits = new LinkedHashMap<>();
+      for (String split : SPLITS) {
+        long t = System.nanoTime();
+        sc.setJobDescription("prepare: encode and export " + split);
+        boolean isTrain = split.equals("train");
+        CorpusReader.Corpus corpus = isTrain ? train : reader.read("data." + split, inputs.get(split), partitions);
+        JavaRDD<EncodedChunk> encoded = isTrain && trainTokens != null ? translate(trainTokens, vocabB) : encode(corpus, vocabB, tokenizer);
+        try {
+          int rows = streams(config, split);
+          splits.put(split, exportSplit(config, "data." + split, split, rows, corpus, encoded, vocab, out.batches(split), confB, conf));
+        } finally {
+          encoded.unpersist(false);
+          if (isTrain && trainTokens != null) trainTokens.unpersist(false); // before valid and test are cached
+        }
+        stageSeconds.put(split, seconds(t));
+        PrepareStats.SplitStats s = splits.get(split);
+        LOG.info("prepare: {}: {} lines, {} tokens, OOV {}%, {} invalid bytes, {} DataSet files in {} s", split, s.lines(),
+            s.tokens(), String.format("%.2f", 100 * s.oovRate()), s.invalidBytes(), s.dataSetFiles(),
+            String.format("%.1f", stageSeconds.get(split)));
       }
-      stageSeconds.put(split, seconds(t));
-      PrepareStats.SplitStats s = splits.get(split);
-      LOG.info("prepare: {}: {} lines, {} tokens, OOV {}%, {} invalid bytes, {} DataSet files in {} s", split, s.lines(),
-          s.tokens(), String.format("%.2f", 100 * s.oovRate()), s.invalidBytes(), s.dataSetFiles(),
-          String.format("%.1f", stageSeconds.get(split)));
+      sc.setJobDescription(null);
+      PrepareStats stats = new PrepareStats(config.data().tokenizer().configValue(), splits, vocab.size(), stageSeconds);
+      HadoopFs.writeAtomically(out.prepareStats(), conf, Json.pretty(stats));
+      return stats;
+    } finally {
+      if (trainTokens != null) trainTokens.unpersist(false);
     }
-    sc.setJobDescription(null);
-    PrepareStats stats = new PrepareStats(config.data().tokenizer().configValue(), splits, vocab.size(), stageSeconds);
-    HadoopFs.writeAtomically(out.prepareStats(), conf, Json.pretty(stats));
-    return stats;
   }
 
   /**
@@ -136,7 +144,7 @@ public final class PrepareJob {
     CorpusReader.Corpus corpus = new CorpusReader(sc).read(key, files, partitions);
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
     Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
-    JavaRDD<EncodedLine> encoded = encode(corpus, vocabB, tokenizer);
+    JavaRDD<EncodedChunk> encoded = encode(corpus, vocabB, tokenizer);
     try {
       HadoopFs.mkdirs(dir, conf);
       return exportSplit(config, key, "eval", rows, corpus, encoded, vocab, dir, confB, conf);
@@ -162,27 +170,45 @@ public final class PrepareJob {
    * Kept as objects, not serialized: Kryo's per-line write, read and reset cost more than the
    * memory (bench prepare, 40 MB, local[1]: 5.3 -> 7.2-7.8 MB/s); what does not fit spills to disk.
    */
-  private static JavaRDD<EncodedLine> encode(CorpusReader.Corpus corpus, Broadcast<Vocabulary> vocab, Tokenizer tokenizer) {
+  private static JavaRDD<EncodedChunk> encode(CorpusReader.Corpus corpus, Broadcast<Vocabulary> vocab, Tokenizer tokenizer) {
     return corpus.lines()
-        .map(line -> new EncodedLine(vocab.value().encode(tokenizer.tokenize(line.text())), line.invalidBytes(), line.bytes()))
+        .mapPartitions(lines -> TokenChunks.encode(lines, tokenizer, vocab.value(), TokenChunks.CHUNK_TOKENS), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /**
+   * Train's lines as partition-local ids, kept (as objects, like {@link #encode}'s) for the count
+   * pass and for both passes of the export.
+   */
+  private static JavaRDD<TokenizedChunk> tokenize(CorpusReader.Corpus corpus, Tokenizer tokenizer) {
+    return corpus.lines()
+        .mapPartitions(lines -> TokenChunks.tokenize(lines, tokenizer, TokenChunks.CHUNK_TOKENS), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Train's kept local ids as vocabulary ids. Not kept itself: the export's two passes each
+   * translate again, one array read per token, which costs less than caching train a second time.
+   */
+  private static JavaRDD<EncodedChunk> translate(JavaRDD<TokenizedChunk> tokens, Broadcast<Vocabulary> vocab) {
+    return tokens.mapPartitions(chunks -> TokenChunks.translate(chunks, vocab.value()), true);
+  }
+
   private static PrepareStats.SplitStats exportSplit(AwdlmConfig config, String key, String split, int rows,
-      CorpusReader.Corpus corpus, JavaRDD<EncodedLine> encoded, Vocabulary vocab, Path dir, Broadcast<SerializableHadoopConf> confB,
+      CorpusReader.Corpus corpus, JavaRDD<EncodedChunk> encoded, Vocabulary vocab, Path dir, Broadcast<SerializableHadoopConf> confB,
       Configuration conf) {
     int unkId = vocab.unkId();
     int eosId = vocab.id(Vocabulary.EOS);
     // One pass for per-partition sizes: they give every token its global stream position.
-    List<long[]> perPartition = encoded.mapPartitions(lines -> {
+    List<long[]> perPartition = encoded.mapPartitions(chunks -> {
       long lineCount = 0, tokenCount = 0, oov = 0, invalid = 0, text = 0, words = 0;
-      while (lines.hasNext()) {
-        EncodedLine line = lines.next();
-        lineCount++;
-        tokenCount += line.ids().length;
-        invalid += line.invalidBytes();
-        text += line.bytes() + 1L; // and its line terminator
-        for (int id : line.ids()) {
+      while (chunks.hasNext()) {
+        EncodedChunk chunk = chunks.next();
+        lineCount += chunk.lines();
+        tokenCount += chunk.ids().length;
+        invalid += chunk.invalidBytes();
+        text += chunk.bytes() + chunk.lines(); // and a line terminator each
+        for (int id : chunk.ids()) {
           if (id == unkId) oov++;
           if (id != eosId) words++;
         }
@@ -222,7 +248,7 @@ public final class PrepareJob {
           + layout.rows() + " streams x " + length + " steps; lower train.batchSize/train.evalBatchSize or data.windowsPerShard");
     }
     HadoopFs.mkdirs(dir, conf);
-    StreamExporter.export(encoded.map(EncodedLine::ids), starts, layout, dir, confB);
+    StreamExporter.export(encoded.map(EncodedChunk::ids), starts, layout, dir, confB);
     long bytes = inputFiles.stream().mapToLong(PrepareStats.InputFile::bytes).sum();
     return new PrepareStats.SplitStats(inputFiles, bytes, lines, tokens, oov, (double) oov / tokens, invalid,
         layout.rows(), layout.files(), layout.predictedTokens());

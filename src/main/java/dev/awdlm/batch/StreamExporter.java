@@ -34,7 +34,7 @@ public final class StreamExporter {
   }
 
   /**
-   * @param tokens encoded lines, in stream order
+   * @param tokens the token stream in pieces (chunks of encoded lines), in stream order
    * @param partitionStarts stream position of each partition's first token
    * @return tokens written per file, indexed by file
    */

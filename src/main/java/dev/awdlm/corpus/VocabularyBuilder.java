@@ -28,11 +28,16 @@ public final class VocabularyBuilder {
   }
 
   public Vocabulary build(JavaRDD<String> trainLines, Tokenizer tokenizer) {
-    // Each partition counts into its own map first: one shuffle record per distinct token per
-    // partition instead of one per token.
-    JavaPairRDD<String, Long> counts = trainLines
-        .mapPartitionsToPair(lines -> countLocally(lines, tokenizer))
-        .reduceByKey(Long::sum);
+    return fromCounts(trainLines.mapPartitionsToPair(lines -> countLocally(lines, tokenizer)));
+  }
+
+  /**
+   * @param partitionCounts each partition's count of each of its distinct tokens: counted into a
+   *     map per partition first, so the shuffle carries one record per distinct token per
+   *     partition instead of one per token
+   */
+  public Vocabulary fromCounts(JavaPairRDD<String, Long> partitionCounts) {
+    JavaPairRDD<String, Long> counts = partitionCounts.reduceByKey(Long::sum);
     // One job after the shuffle: each partition reports its totals and its own top K, which
     // contains every token of the global top K that lives in that partition.
     int limit = vocabSize == 0 ? Integer.MAX_VALUE : vocabSize - 2;

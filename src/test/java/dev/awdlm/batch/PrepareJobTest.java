@@ -118,20 +118,61 @@ class PrepareJobTest {
     assertEquals(3 * (perRow - 1), p.stats().splits().get("valid").predictedTokens());
   }
 
+  /**
+   * Counting the vocabulary tokenizes train once and translates partition-local ids; a given
+   * vocabulary (retraining) tokenizes and looks every token up. Both must write the same run.
+   */
+  @ParameterizedTest(name = "{0} tokenizer")
+  @CsvSource({"whitespace", "word", "char"})
+  void countedAndGivenVocabularyWriteTheSameRun(String tokenizerName, JavaSparkContext sc) throws Exception {
+    List<Path> train = List.of(raw("notes.txt"), raw("more.txt"), invalidBytesFile());
+    String[] settings = {"data.tokenizer=" + tokenizerName, "data.vocabSize=" + (tokenizerName.equals("char") ? 30 : 200),
+        "data.eos=sentence", "data.partitions=3"};
+    Prepared counted = prepare(sc, "counted", train, tiny("valid"), tiny("test"), settings);
+    Vocabulary vocab = PrepareFixtures.vocabulary(counted.layout(), sc.hadoopConfiguration());
+    assertTrue(counted.stats().splits().get("train").oovTokens() > 0, "some train tokens are out of vocabulary");
+    List<String> all = new ArrayList<>(List.of("data.train=" + uris(train), "data.valid=" + tiny("valid").toUri(),
+        "data.test=" + tiny("test").toUri(), "output.dir=" + tmp.resolve("out").toUri(), "data.partitions=1"));
+    all.addAll(List.of(settings).subList(0, 3));
+    AwdlmConfig config = config(all);
+    RunLayout layout = RunLayout.of(config.output(), "given");
+    PrepareStats given = PrepareJob.run(config, sc, layout, vocab);
+    assertEquals(digest(tmp.resolve("out/counted")), digest(tmp.resolve("out/given")));
+    assertEquals(counted.stats().splits(), given.splits());
+    assertEquals(counted.stats().vocabSize(), given.vocabSize());
+    assertEquals(2, given.splits().get("train").invalidBytes());
+  }
+
+  /** A train file with one line that holds two bytes that are not UTF-8 (under 1% of its bytes). */
+  private Path invalidBytesFile() throws Exception {
+    Path f = tmp.resolve("in/bad/zz-bad.txt");
+    Files.createDirectories(f.getParent());
+    String clean = "A clean line, as most lines are.\n".repeat(12);
+    // Read as ISO-8859-1 these two are the bytes C3 28 and FF: C3 starts a sequence that 28 does not continue.
+    Files.write(f, (clean + "It has bad bytes \u00c3( here \u00ff.\n" + clean).getBytes(StandardCharsets.ISO_8859_1));
+    return f;
+  }
+
   @Test
   void resultDoesNotDependOnPartitioning(JavaSparkContext sc) throws Exception {
     List<Path> train = List.of(raw("notes.txt"), raw("more.txt"));
     List<String> reference = null;
+    PrepareStats referenceStats = null;
     for (int partitions : new int[] {1, 3, 8}) {
       List<org.apache.hadoop.fs.Path> files = train.stream().map(f -> new org.apache.hadoop.fs.Path(f.toUri())).toList();
       int actual = new dev.awdlm.corpus.CorpusReader(sc).read("data.train", files, partitions).lines().getNumPartitions();
       assertTrue(actual >= partitions && actual <= partitions + 2, partitions + " requested, " + actual + " read");
       String run = "p" + partitions;
-      prepare(sc, run, train, tiny("valid"), tiny("test"), "data.tokenizer=word", "data.vocabSize=250",
-          "data.partitions=" + partitions);
+      PrepareStats stats = prepare(sc, run, train, tiny("valid"), tiny("test"), "data.tokenizer=word", "data.vocabSize=250",
+          "data.partitions=" + partitions).stats();
       List<String> digest = digest(tmp.resolve("out/" + run));
-      if (reference == null) reference = digest;
-      else assertEquals(reference, digest, partitions + " partitions");
+      if (reference == null) {
+        reference = digest;
+        referenceStats = stats;
+      } else {
+        assertEquals(reference, digest, partitions + " partitions");
+        assertEquals(referenceStats.splits(), stats.splits(), partitions + " partitions");
+      }
     }
   }
 
