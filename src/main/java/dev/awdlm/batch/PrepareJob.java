@@ -39,7 +39,6 @@ public final class PrepareJob {
   public static final List<String> SPLITS = List.of("train", "valid", "test");
   /** Above this fraction of invalid UTF-8 bytes a file is rejected; below it they are replaced. */
   static final double MAX_INVALID_FRACTION = 0.01;
-  static final int PARTITIONS_PER_CORE = 4;
 
   private PrepareJob() {}
 
@@ -81,7 +80,7 @@ public final class PrepareJob {
     Map<String, List<Path>> inputs = new LinkedHashMap<>();
     for (String split : SPLITS) inputs.put(split, HadoopFs.expandInputs("data." + split, config.data().paths(split), conf));
     CorpusReader reader = new CorpusReader(sc);
-    int partitions = inputPartitions(config, sc);
+    int partitions = config.data().partitions() > 0 ? config.data().partitions() : sc.defaultParallelism();
 
     long t0 = System.nanoTime();
     sc.setJobDescription("prepare: count vocabulary (train)");
@@ -141,7 +140,7 @@ public final class PrepareJob {
     Configuration conf = sc.hadoopConfiguration();
     Tokenizer tokenizer = Tokenizer.of(config.data());
     List<Path> files = HadoopFs.expandInputs(key, inputs, conf);
-    int partitions = inputPartitions(config, sc);
+    int partitions = config.data().partitions() > 0 ? config.data().partitions() : sc.defaultParallelism();
     CorpusReader.Corpus corpus = new CorpusReader(sc).read(key, files, partitions);
     Broadcast<Vocabulary> vocabB = sc.broadcast(vocab);
     Broadcast<SerializableHadoopConf> confB = sc.broadcast(new SerializableHadoopConf(conf));
@@ -152,15 +151,6 @@ public final class PrepareJob {
     } finally {
       encoded.unpersist(false);
     }
-  }
-
-  /**
-   * {@code data.partitions}, or four per core of Spark's default parallelism. One per core left
-   * cores idle: Hadoop cuts a local file into 32 MB splits, so a 200 MB train file made 7 equal
-   * tasks, and 2 cores ran them in 4 rounds where 1 core ran 7 (at most 1.75x).
-   */
-  static int inputPartitions(AwdlmConfig config, JavaSparkContext sc) {
-    return config.data().partitions() > 0 ? config.data().partitions() : PARTITIONS_PER_CORE * sc.defaultParallelism();
   }
 
   /**

@@ -177,13 +177,6 @@ class PrepareJobTest {
   }
 
   @Test
-  void defaultPartitionsAreFourPerCoreSoLargeSplitsDoNotLeaveACoreIdle(JavaSparkContext sc) {
-    // One per core made 7 tasks of a 200 MB file (32 MB splits) for 2 cores: at most 1.75x.
-    assertEquals(4 * sc.defaultParallelism(), PrepareJob.inputPartitions(config(List.of()), sc));
-    assertEquals(3, PrepareJob.inputPartitions(config(List.of("data.partitions=3")), sc));
-  }
-
-  @Test
   void compressedInputGivesTheSameRun(JavaSparkContext sc) throws Exception {
     Path plain = tiny("train");
     Path gz = tmp.resolve("in/gz/train.txt.gz");
