@@ -11,9 +11,7 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
@@ -149,12 +147,9 @@ public final class StreamExporter {
         throw new IllegalStateException("file " + file + " row " + r + ": got " + filled[r] + " tokens, expected " + (len + 1));
       }
     }
-    DataSet ds = new DataSet(
-        Nd4j.create(features, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT),
-        Nd4j.create(labels, new long[] {rows, 1, len}, 'c').castTo(DataType.FLOAT));
     // Task retries overwrite; readers only see the directory after the whole prepare succeeds.
     try (OutputStream os = HadoopFiles.create(new Path(dir, fileName(file)), conf.get())) {
-      ds.save(os);
+      DataSetFile.write(os, features, labels, rows, len);
     }
     return (long) rows * len;
   }
