@@ -93,9 +93,10 @@ public final class PrepareBench {
     }
     if (c.data().valid().isEmpty()) all.add("data.valid=" + source.toUri());
     if (c.data().test().isEmpty()) all.add("data.test=" + source.toUri());
-    WholePrepare whole = new WholePrepare(config, all, options.workDir().resolve("prepared"));
     List<List<Measurement>> byCores = new ArrayList<>();
-    for (int n : options.cores()) byCores.add(measureOn(n, names, files, c, whole, options.repeats(), out));
+    try (WholePrepare whole = new WholePrepare(config, all, options.workDir().resolve("prepared"))) {
+      for (int n : options.cores()) byCores.add(measureOn(n, names, files, c, whole, options.repeats(), out));
+    }
     BenchResult result = summary(options, names, byCores, out);
     result.publish(c.output().root(), SparkSessions.hadoopConfiguration(), out);
     return result;

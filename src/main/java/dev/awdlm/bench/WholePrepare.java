@@ -8,6 +8,7 @@ import dev.awdlm.config.AwdlmConfig;
 import dev.awdlm.config.ConfigLoader;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.RunLayout;
+import dev.awdlm.spark.SparkSessions;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +19,18 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * {@code bench prepare}'s headline row: one run of the real prepare stage ({@link PrepareJob}, as
  * {@code awdlm prepare} runs it: vocabulary, encode, segment, shuffle, DataSet files, prepare.json)
- * with the measured corpus as {@code data.train}, into a run directory of its own that is removed
- * afterwards (a 200 MB corpus makes about half a GB of DataSets). Its bytes and tokens are those of
- * all three splits.
+ * with the measured corpus as {@code data.train}, into a run directory of its own. Its bytes and
+ * tokens are those of all three splits.
+ *
+ * <p>The runs are kept until {@link #close}, not removed after each measurement: on ext4, creating
+ * files within about 30 s of deleting thousands skips past the recently deleted inodes, reading
+ * each one's inode block, while holding the directory's lock (perf: {@code recently_deleted},
+ * {@code find_inode_bit}, {@code rwsem_spin_on_owner}). Removing one pass's 6,000 DataSet files
+ * then slowed the next pass's writes several times over and serialized them across cores, a cost a
+ * real prepare into a new run directory does not pay. A 200 MB corpus makes about 0.35 GB of
+ * DataSets a pass, so a bench of two masters and three passes keeps about 2.5 GB until it ends.
  */
-final class WholePrepare {
+final class WholePrepare implements AutoCloseable {
   private final File config;
   private final List<String> overrides;
   private final Path dir;
@@ -30,12 +38,14 @@ final class WholePrepare {
 
   /**
    * @param config the user's config file (null: defaults) and {@code overrides}, which name valid and test
-   * @param dir where the runs are written, each in a subdirectory of its own
+   * @param dir where the runs are written, each in a subdirectory of its own; what a killed bench
+   *     left there is removed first
    */
   WholePrepare(File config, List<String> overrides, Path dir) {
     this.config = config;
     this.overrides = List.copyOf(overrides);
     this.dir = dir;
+    close();
   }
 
   Measurement measure(JavaSparkContext sc, String name, Path train) {
@@ -49,9 +59,14 @@ final class WholePrepare {
     PrepareStats stats = PrepareJob.run(c, sc, layout);
     double seconds = (System.nanoTime() - start) / 1e9;
     Load load = Load.between(before, MachineLoad.snapshot());
-    HadoopFs.deleteRecursively(c.output().root(), sc.hadoopConfiguration());
     long bytes = stats.splits().values().stream().mapToLong(PrepareStats.SplitStats::bytes).sum();
     long tokens = stats.splits().values().stream().mapToLong(PrepareStats.SplitStats::tokens).sum();
     return new Measurement(name, sc.defaultParallelism(), bytes, tokens, seconds, load);
+  }
+
+  /** Removes every run written, once no more are measured. */
+  @Override
+  public void close() {
+    HadoopFs.deleteRecursively(new org.apache.hadoop.fs.Path(dir.toUri()), SparkSessions.hadoopConfiguration());
   }
 }
