@@ -6,7 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The FLOP ceiling of this machine as ND4J sees it: float32 GEMM of large square matrices through
- * ND4J's BLAS (OpenBLAS on CPU). Model throughput is quoted as a fraction of this figure.
+ * ND4J's BLAS (OpenBLAS on CPU) and, where libnd4j has oneDNN and may use it, through oneDNN's
+ * GEMM too; the higher of the two. Model throughput is quoted as a fraction of this figure.
  */
 public final class GemmCeiling {
   private GemmCeiling() {}
@@ -18,6 +19,21 @@ public final class GemmCeiling {
    * @return GFLOP/s
    */
   public static double gflops(int n, int threads, double minSeconds) {
+    var env = Nd4j.getEnvironment();
+    boolean helpers = env.helpersAllowed();
+    try {
+      // With helpers off, libnd4j's matmul calls OpenBLAS; with them, oneDNN's GEMM where libnd4j has it.
+      env.allowHelpers(false);
+      double openBlas = timed(n, threads, minSeconds);
+      if (!helpers) return openBlas;
+      env.allowHelpers(true);
+      return Math.max(openBlas, timed(n, threads, minSeconds));
+    } finally {
+      env.allowHelpers(helpers);
+    }
+  }
+
+  private static double timed(int n, int threads, double minSeconds) {
     var blas = Nd4j.factory().blas();
     int before = blas.getMaxThreads();
     blas.setMaxThreads(threads);

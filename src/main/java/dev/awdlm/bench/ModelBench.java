@@ -175,11 +175,21 @@ public final class ModelBench {
     double ceiling = ceiling("the stock LSTM", cores, out);
     MultiLayerNetwork net = LanguageModels.stockBaseline(m, t, VOCAB, LearningRateSchedule.initial(t));
     double flops = TrainingFlops.of(net).perToken();
-    double tps = trainingSpeed(net, VOCAB, t.batchSize(), t.bptt(), 2, seconds, 1).tokensPerSecond();
+    // DL4J's LSTM runs its forward pass through libnd4j's oneDNN helper where it has one, and then
+    // trained at about half the speed (336 tokens/s against 532-831, docs/measured-figures.md round 4):
+    // the baseline runs on libnd4j's own kernels, its faster setting.
+    boolean helpers = Nd4j.getEnvironment().helpersAllowed();
+    double tps;
+    try {
+      Nd4j.getEnvironment().allowHelpers(false);
+      tps = trainingSpeed(net, VOCAB, t.batchSize(), t.bptt(), 2, seconds, 1).tokensPerSecond();
+    } finally {
+      Nd4j.getEnvironment().allowHelpers(helpers);
+    }
     Figures f = new Figures(STOCK, net.numParams(), ceiling, flops, tps, Map.of());
     out.printf("stock DL4J LSTM at the small AWD-LSTM's widths (%d/%d/%d/%d, decoder %dx%d untied, %,d parameters; locked "
         + "SpatialDropout %.2f on the first LSTM's input and %.2f on the others', Dropout %.2f on the decoder's input; no "
-        + "embedding dropout, weight drop, AR/TAR): %s%n", m.emsize(), m.hiddenSize(0), m.hiddenSize(1), m.hiddenSize(m.nlayers() - 1),
+        + "embedding dropout, weight drop, AR/TAR; libnd4j's own kernels, oneDNN helpers off): %s%n", m.emsize(), m.hiddenSize(0), m.hiddenSize(1), m.hiddenSize(m.nlayers() - 1),
         m.hiddenSize(m.nlayers() - 1), VOCAB, net.numParams(), m.dropouti(), m.dropouth(), m.dropout(), f.speed());
     return f;
   }

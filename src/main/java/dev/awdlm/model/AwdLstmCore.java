@@ -27,9 +27,19 @@ public final class AwdLstmCore {
   public static final String DECODER_BIAS = "bd";
 
   private final AwdLstmSpec spec;
+  private final boolean fusedEvaluation;
 
   public AwdLstmCore(AwdLstmSpec spec) {
+    this(spec, FusedLstm.preferred());
+  }
+
+  /**
+   * @param fusedEvaluation whether passes that keep nothing for a backward pass ({@link #score},
+   *     {@link #scoreRows}) run the LSTM layers as {@link FusedLstm}'s op instead of the step loop
+   */
+  AwdLstmCore(AwdLstmSpec spec, boolean fusedEvaluation) {
     this.spec = spec;
+    this.fusedEvaluation = fusedEvaluation;
   }
 
   public static String inputWeights(int layer) {
@@ -65,6 +75,14 @@ public final class AwdLstmCore {
   public record Masks(INDArray rows, INDArray input, INDArray[] between, INDArray output, INDArray[] weights) {
     public static Masks none(AwdLstmSpec spec) {
       return new Masks(null, null, new INDArray[Math.max(0, spec.nlayers() - 1)], null, new INDArray[spec.nlayers()]);
+    }
+
+    /** Whether no mask is set: evaluation mode. */
+    boolean isNone() {
+      if (rows != null || input != null || output != null) return false;
+      for (INDArray m : between) if (m != null) return false;
+      for (INDArray m : weights) if (m != null) return false;
+      return true;
     }
 
     /** Fresh masks for a minibatch of {@code batch} sequences (training mode). */
@@ -201,7 +219,8 @@ public final class AwdLstmCore {
   private Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
       int[] labels, int[] lengths, boolean full) {
     Pass pass = new Pass(steps, batch, tokens, masks, initial, spec.nlayers());
-    encode(params, pass);
+    if (!full && fusedEvaluation && masks.isNone()) encodeFused(params, pass);
+    else encode(params, pass);
     decode(params, pass, labels, lengths, full);
     if (full) regularize(pass);
     return pass;
@@ -236,6 +255,23 @@ public final class AwdLstmCore {
           lockedMul(x, masks.between()[l], steps, batch);
         }
       }
+    }
+    pass.last = new State(lastH, lastC);
+  }
+
+  /** {@link #encode} without dropout and without the caches a backward pass needs, each layer as one fused op. */
+  private void encodeFused(Map<String, INDArray> params, Pass pass) {
+    INDArray x = gather(params.get(EMBEDDING), pass.tokens);
+    INDArray[] lastH = new INDArray[spec.nlayers()];
+    INDArray[] lastC = new INDArray[spec.nlayers()];
+    for (int l = 0; l < spec.nlayers(); l++) {
+      pass.inputs[l] = x;
+      INDArray[] run = FusedLstm.forward(x, params.get(inputWeights(l)), params.get(recurrentWeights(l)),
+          params.get(bias(l)), pass.initial.h()[l], pass.initial.c()[l], pass.steps, pass.batch);
+      pass.outputs[l] = run[0];
+      lastH[l] = run[1];
+      lastC[l] = run[2];
+      x = run[0];
     }
     pass.last = new State(lastH, lastC);
   }
