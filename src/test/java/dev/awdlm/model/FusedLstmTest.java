@@ -34,13 +34,8 @@ class FusedLstmTest {
     // DL4J starts the biases at 0 (and the forget gate's at 1): random ones make every gate's bias count.
     Nd4j.getRandom().setSeed(7);
     for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
-    Random r = new Random(11);
-    int[] tokens = new int[STEPS * BATCH];
-    int[] labels = new int[STEPS * BATCH];
-    for (int i = 0; i < tokens.length; i++) {
-      tokens[i] = r.nextInt(SPEC.vocab());
-      labels[i] = r.nextInt(SPEC.vocab());
-    }
+    int[] tokens = ids(11);
+    int[] labels = ids(12);
     AwdLstmCore loop = new AwdLstmCore(SPEC, false);
     AwdLstmCore fused = new AwdLstmCore(SPEC, true);
     // A state from an earlier window, as stateful evaluation carries it.
@@ -66,18 +61,17 @@ class FusedLstmTest {
   void paddedRowsScoreAsWithTheStepLoop(DataType type) {
     MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 31);
     Map<String, INDArray> params = net.getLayer(0).paramTable();
-    Random r = new Random(13);
-    int[] tokens = new int[STEPS * BATCH];
-    int[] labels = new int[STEPS * BATCH];
-    for (int i = 0; i < tokens.length; i++) {
-      tokens[i] = r.nextInt(SPEC.vocab());
-      labels[i] = r.nextInt(SPEC.vocab());
-    }
+    int[] tokens = ids(13);
+    int[] labels = ids(14);
     int[] lengths = {6, 2, 4};
     AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
     double[] expected = new AwdLstmCore(SPEC, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     double[] actual = new AwdLstmCore(SPEC, true).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     assertArrayEquals(expected, actual, type == DataType.DOUBLE ? 1e-9 : 1e-4);
+  }
+
+  private static int[] ids(long seed) {
+    return new Random(seed).ints(STEPS * BATCH, 0, SPEC.vocab()).toArray();
   }
 
   private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
