@@ -1,9 +1,10 @@
 package dev.awdlm.bench;
 
+import dev.awdlm.model.FusedLstm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
+
 
 /**
  * The FLOP ceiling of this machine as ND4J sees it: float32 GEMM of large square matrices through
@@ -26,7 +27,7 @@ public final class GemmCeiling {
       // With helpers off, libnd4j's matmul calls OpenBLAS; with them, oneDNN's GEMM where libnd4j has it.
       env.allowHelpers(false);
       double openBlas = timed(n, threads, minSeconds);
-      if (!helpers || !NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN")) return openBlas;
+      if (!helpers || !FusedLstm.oneDnnBuild()) return openBlas;
       env.allowHelpers(true);
       return Math.max(openBlas, timed(n, threads, minSeconds));
     } finally {

@@ -15,10 +15,15 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * loop, while libnd4j's own CPU kernel for the op (70-74 ms) is no faster than the loop
  * (docs/measured-figures.md, round 4). {@link #preferred()} says whether this process has oneDNN.
  */
-final class FusedLstm {
+public final class FusedLstm {
   private static final boolean ONEDNN = buildHasOneDnn();
 
   private FusedLstm() {}
+
+  /** Whether this process's libnd4j was built with oneDNN. */
+  public static boolean oneDnnBuild() {
+    return ONEDNN;
+  }
 
   /** Whether evaluation should use this op: libnd4j was built with oneDNN and may use it. */
   static boolean preferred() {
