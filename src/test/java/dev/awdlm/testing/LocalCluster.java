@@ -27,7 +27,7 @@ public final class LocalCluster {
     return existing("awdlm.appJar", "the application jar (run through mvn verify)");
   }
 
-  /** Flags every JVM needs on Java 17 (a java @argfile, see conf/java17.args). */
+  /** Flags every JVM of a test cluster gets: Java 17's (a java @argfile, see conf/java17.args) and the pom's test.jit.flags. */
   public static String java17Flags() {
     String flags = System.getProperty("awdlm.java17Flags");
     if (flags == null) throw new IllegalStateException("awdlm.java17Flags is not set: run through mvn verify");
@@ -42,12 +42,13 @@ public final class LocalCluster {
     String env = System.getenv("SPARK_HOME");
     if (env == null) throw new IllegalStateException("SPARK_HOME is not set: run through mvn verify (failsafe sets it)");
     Path home = Path.of(env);
-    // The stamp holds the classpath it was built from: a dependency added since (a reused target/)
-    // must reach the executors too.
+    // The stamp holds the classpath and JVM flags it was built from: a dependency or flag added
+    // since (a reused target/) must reach the executors too.
     Path done = home.resolve(".complete");
     try {
       String classpath = Files.readString(existing("awdlm.clusterClasspath", "the cluster classpath file")).trim();
-      if (Files.exists(done) && Files.readString(done).equals(classpath)) return home;
+      String stamp = classpath + "\n" + java17Flags();
+      if (Files.exists(done) && Files.readString(done).equals(stamp)) return home;
       TestFiles.deleteRecursively(home);
       Path jars = Files.createDirectories(home.resolve("jars"));
       Files.createFile(home.resolve("RELEASE"));
@@ -63,7 +64,7 @@ public final class LocalCluster {
           "exec java -Xmx2g " + java17Flags() + " -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit \"$@\"",
           ""), StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.writeString(done, classpath);
+      Files.writeString(done, stamp);
       return home;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
