@@ -28,9 +28,9 @@ public final class LocalCluster {
   }
 
   /** Flags every JVM of a test cluster gets: Java 17's (a java @argfile, see conf/java17.args) and the pom's test.jit.flags. */
-  public static String java17Flags() {
-    String flags = System.getProperty("awdlm.java17Flags");
-    if (flags == null) throw new IllegalStateException("awdlm.java17Flags is not set: run through mvn verify");
+  public static String jvmFlags() {
+    String flags = System.getProperty("awdlm.jvmFlags");
+    if (flags == null) throw new IllegalStateException("awdlm.jvmFlags is not set: run through mvn verify");
     return flags;
   }
 
@@ -47,7 +47,7 @@ public final class LocalCluster {
     Path done = home.resolve(".complete");
     try {
       String classpath = Files.readString(existing("awdlm.clusterClasspath", "the cluster classpath file")).trim();
-      String stamp = classpath + "\n" + java17Flags();
+      String stamp = classpath + "\n" + jvmFlags();
       if (Files.exists(done) && Files.readString(done).equals(stamp)) return home;
       TestFiles.deleteRecursively(home);
       Path jars = Files.createDirectories(home.resolve("jars"));
@@ -61,7 +61,7 @@ public final class LocalCluster {
       // What bin/spark-submit of a distribution boils down to for a client-mode driver.
       Files.writeString(submit, String.join("\n",
           "#!/usr/bin/env bash",
-          "exec java -Xmx2g " + java17Flags() + " -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit \"$@\"",
+          "exec java -Xmx2g " + jvmFlags() + " -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit \"$@\"",
           ""), StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.writeString(done, stamp);
@@ -76,7 +76,7 @@ public final class LocalCluster {
     sparkHome();
     return SparkExtension.testConf("local-cluster[" + executors + ",1," + memoryMb + "]")
         .set("spark.jars", appJar().toString())
-        .set("spark.executor.extraJavaOptions", java17Flags())
+        .set("spark.executor.extraJavaOptions", jvmFlags())
         .set("spark.executor.memory", memoryMb + "m");
   }
 
@@ -85,7 +85,7 @@ public final class LocalCluster {
     sparkHome();
     List<String> conf = new ArrayList<>(List.of(
         "--master", "local-cluster[" + executors + ",1," + memoryMb + "]",
-        "--conf", "spark.executor.extraJavaOptions=" + java17Flags(),
+        "--conf", "spark.executor.extraJavaOptions=" + jvmFlags(),
         "--conf", "spark.executor.memory=" + memoryMb + "m",
         "--conf", "spark.kryo.registrationRequired=true",
         "--conf", "spark.driver.host=127.0.0.1",
