@@ -3,13 +3,18 @@ package dev.awdlm.bench;
 import dev.awdlm.io.HadoopFs;
 import dev.awdlm.io.Json;
 import dev.awdlm.io.RunLayout;
+import dev.awdlm.model.FusedLstm;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** One benchmark's figures, in insertion order, published as a single-line JSON object. */
+/**
+ * One benchmark's figures, in insertion order, published as a single-line JSON object. Every
+ * result names the libnd4j build that produced it ({@code "libnd4j": "onednn"} or {@code
+ * "generic"}): the same code trains and evaluates at different speeds on the two.
+ */
 public final class BenchResult {
   private final String name;
   private final Map<String, Object> values = new LinkedHashMap<>();
@@ -18,6 +23,7 @@ public final class BenchResult {
     if (!name.matches("[a-z][a-z0-9_-]*")) throw new IllegalArgumentException("bad bench name: " + name);
     this.name = name;
     values.put("bench", name);
+    values.put("libnd4j", FusedLstm.oneDnnBuild() ? "onednn" : "generic");
   }
 
   public BenchResult put(String key, Object value) {

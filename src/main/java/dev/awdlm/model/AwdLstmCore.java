@@ -3,6 +3,7 @@ package dev.awdlm.model;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -28,18 +29,26 @@ public final class AwdLstmCore {
 
   private final AwdLstmSpec spec;
   private final boolean fusedEvaluation;
+  private final boolean rowMajorSteps;
 
+  /** Evaluation fused and step products row-major where this process multiplies through oneDNN ({@link FusedLstm#preferred()}). */
   public AwdLstmCore(AwdLstmSpec spec) {
-    this(spec, FusedLstm.preferred());
+    this(spec, FusedLstm.preferred(), FusedLstm.preferred());
   }
 
   /**
    * @param fusedEvaluation whether passes that keep nothing for a backward pass ({@link #score},
    *     {@link #scoreRows}) run the LSTM layers as {@link FusedLstm}'s op instead of the step loop
+   * @param rowMajorSteps whether the step loops' 20-row products take and give c-order
+   *     {@code [B, F]} matrices (copied to and from {@link StepMajor}'s blocks) instead of
+   *     multiplying the f-order blocks in place. Which is faster depends on the GEMM behind ND4J's
+   *     matmul: oneDNN's ran the training passes 8-14% faster row-major, OpenBLAS's 10-16% faster
+   *     column-major (docs/measured-figures.md, round 5); the results are the same either way.
    */
-  AwdLstmCore(AwdLstmSpec spec, boolean fusedEvaluation) {
+  AwdLstmCore(AwdLstmSpec spec, boolean fusedEvaluation, boolean rowMajorSteps) {
     this.spec = spec;
     this.fusedEvaluation = fusedEvaluation;
+    this.rowMajorSteps = rowMajorSteps;
   }
 
   public static String inputWeights(int layer) {
@@ -355,16 +364,23 @@ public final class AwdLstmCore {
     // All steps' input projections in one GEMM; each step then adds h_{t-1} R into its block.
     INDArray zRows = Nd4j.gemm(pass.inputs[l], params.get(inputWeights(l)), false, false);
     zRows.addiRowVector(params.get(bias(l)));
-    INDArray z = StepMajor.of(zRows, steps, pass.batch);
+    INDArray z = rowMajorSteps ? Nd4j.createUninitialized(type, steps, 4 * hidden, pass.batch) : StepMajor.of(zRows, steps, pass.batch);
     // Block 0 of the cells and of the outputs is the initial state; block t+1 is step t's.
     INDArray cells = Nd4j.createUninitialized(type, steps + 1, hidden, pass.batch);
     INDArray tanhCells = Nd4j.createUninitialized(type, steps, hidden, pass.batch);
     INDArray out = Nd4j.createUninitialized(type, steps + 1, hidden, pass.batch);
     StepMajor.block(cells, 0, 0, hidden).assign(c0);
     StepMajor.block(out, 0, 0, hidden).assign(h0);
-    INDArray r = columnMajor(pass.recurrent[l]);
+    INDArray r = rowMajorSteps ? contiguous(pass.recurrent[l]) : columnMajor(pass.recurrent[l]);
+    INDArray hPrev = rowMajorSteps ? h0.dup('c') : null; // h_{t-1}, c-order
     for (int t = 0; t < steps; t++) {
-      Nd4j.gemm(StepMajor.block(out, t, 0, hidden), r, StepMajor.block(z, t, 0, 4 * hidden), false, false, 1.0, 1.0);
+      if (rowMajorSteps) {
+        INDArray zt = StepMajor.rowBlock(zRows, t, pass.batch);
+        Nd4j.gemm(hPrev, r, zt, false, false, 1.0, 1.0);
+        StepMajor.block(z, t, 0, 4 * hidden).assign(zt);
+      } else {
+        Nd4j.gemm(StepMajor.block(out, t, 0, hidden), r, StepMajor.block(z, t, 0, 4 * hidden), false, false, 1.0, 1.0);
+      }
       Transforms.sigmoid(StepMajor.block(z, t, 0, 3 * hidden), false);
       Transforms.tanh(gate(z, t, 3, hidden), false);
       INDArray ct = StepMajor.block(cells, t + 1, 0, hidden);
@@ -373,7 +389,9 @@ public final class AwdLstmCore {
       gate(z, t, 0, hidden).muli(gate(z, t, 3, hidden), tct); // i * g, scratch before tct holds tanh(c)
       ct.addi(tct);
       Nd4j.getExecutioner().exec(new Tanh(ct, tct));
-      gate(z, t, 2, hidden).muli(tct, StepMajor.block(out, t + 1, 0, hidden));
+      INDArray ht = StepMajor.block(out, t + 1, 0, hidden);
+      gate(z, t, 2, hidden).muli(tct, ht);
+      if (rowMajorSteps && t < steps - 1) hPrev.assign(ht);
     }
     pass.gates[l] = z;
     pass.cells[l] = cells;
@@ -474,7 +492,6 @@ public final class AwdLstmCore {
     int n = steps * batch;
     DataType type = dHRows.dataType();
     INDArray z = pass.gates[l];
-    INDArray r = pass.recurrent[l];
     // Derivative factors that need no incoming gradient, in a few ops over whole contiguous
     // arrays: s(1-s) for i, f, o (g's columns are overwritten in the loop), and 1 - tanh(c)^2.
     INDArray dZ = z.rsub(1).muli(z);
@@ -483,6 +500,10 @@ public final class AwdLstmCore {
     INDArray dH = StepMajor.of(dHRows, steps, batch);
     INDArray dc = Nd4j.createUninitialized(type, new long[] {batch, hidden}, 'f');
     INDArray dcNext = Nd4j.create(type, new long[] {batch, hidden}, 'f'); // zeros
+    // Row-major steps: dz_t is copied into these time-major rows for its product, and dz_t R^T lands in dhPrev.
+    INDArray dZRows = rowMajorSteps ? Nd4j.createUninitialized(type, (long) n, 4 * hidden) : null;
+    INDArray dhPrev = rowMajorSteps ? Nd4j.createUninitialized(type, batch, hidden) : null;
+    INDArray r = rowMajorSteps ? contiguous(pass.recurrent[l]) : pass.recurrent[l];
     for (int t = steps - 1; t >= 0; t--) {
       INDArray dh = StepMajor.block(dH, t, 0, hidden);
       INDArray i = gate(z, t, 0, hidden);
@@ -496,9 +517,18 @@ public final class AwdLstmCore {
       g.muli(g, gate(dZ, t, 3, hidden)).rsubi(1).muli(i).muli(dc);
       dc.muli(gate(z, t, 1, hidden), dcNext);
       // No gradient flows into the initial state (TBPTT), so step 0 needs no recurrent product.
-      if (t > 0) Nd4j.gemm(StepMajor.block(dZ, t, 0, 4 * hidden), r, StepMajor.block(dH, t - 1, 0, hidden), false, true, 1.0, 1.0);
+      if (rowMajorSteps) {
+        INDArray dzt = StepMajor.rowBlock(dZRows, t, batch);
+        dzt.assign(StepMajor.block(dZ, t, 0, 4 * hidden));
+        if (t > 0) {
+          Nd4j.gemm(dzt, r, dhPrev, false, true, 1.0, 0.0);
+          StepMajor.block(dH, t - 1, 0, hidden).addi(dhPrev);
+        }
+      } else if (t > 0) {
+        Nd4j.gemm(StepMajor.block(dZ, t, 0, 4 * hidden), r, StepMajor.block(dH, t - 1, 0, hidden), false, true, 1.0, 1.0);
+      }
     }
-    INDArray dZRows = StepMajor.rows(dZ, 0, steps);
+    if (!rowMajorSteps) dZRows = StepMajor.rows(dZ, 0, steps);
     // h_{t-1} for every step: the initial state, then all outputs but the last.
     INDArray hPrev = Nd4j.vstack(pass.initial.h()[l], pass.outputs[l].get(NDArrayIndex.interval(0, n - batch), NDArrayIndex.all()));
     INDArray dR = Nd4j.gemm(hPrev, dZRows, true, false);
@@ -508,6 +538,11 @@ public final class AwdLstmCore {
     grads.get(inputWeights(l)).assign(Nd4j.gemm(pass.inputs[l], dZRows, true, false));
     grads.get(bias(l)).assign(dZRows.sum(0).reshape(grads.get(bias(l)).shape()));
     return Nd4j.gemm(dZRows, params.get(inputWeights(l)), false, true);
+  }
+
+  /** {@code m} as a whole c-order array (a copy only when it is not one already). */
+  private static INDArray contiguous(INDArray m) {
+    return m.ordering() == 'c' && Shape.hasDefaultStridesForShape(m) ? m : m.dup('c');
   }
 
   /**

@@ -6,11 +6,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The layout of the LSTM step loops: a sequence of {@code [B, F]} step matrices kept as one c-order
  * {@code [T, F, B]} array. Step t's block is then an f-order (column-major) {@code [B, F]} matrix in
- * which every gate's columns are one contiguous run. Both matter on the CPU: OpenBLAS multiplies a
- * 20-row matrix by a large one fastest with all operands column-major (about 1.4x the row-major
- * product), and libnd4j's elementwise ops run about 3x faster on contiguous arrays than on strided
- * views. The GEMMs over all steps at once take time-major rows {@code [T*B, F]} (row t*B + b);
- * converting between the two costs about 1 ns per element.
+ * which every gate's columns are one contiguous run: libnd4j's elementwise ops run about 3x faster
+ * on contiguous arrays than on strided views. The 20-row products either multiply these blocks in
+ * place (OpenBLAS's fastest layout) or go through c-order copies ({@link #rowBlock}; oneDNN's),
+ * as {@link AwdLstmCore} chooses. The GEMMs over all steps at once take time-major rows
+ * {@code [T*B, F]} (row t*B + b); converting between the two costs about 1 ns per element.
  */
 final class StepMajor {
   private StepMajor() {}
@@ -49,5 +49,12 @@ final class StepMajor {
     long batch = a.size(2);
     return Nd4j.create(a.data(), new long[] {batch, to - from}, new long[] {1, batch},
         a.offset() + (t * features + from) * batch, 'f');
+  }
+
+  /** Step t's rows of time-major rows {@code [T*B, F]} (a whole c-order array), as a c-order {@code [B, F]} view. */
+  static INDArray rowBlock(INDArray rows, int t, int batch) {
+    long features = rows.size(1);
+    return Nd4j.create(rows.data(), new long[] {batch, features}, new long[] {features, 1},
+        rows.offset() + t * batch * features, 'c');
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.awdlm.io.Json;
 import dev.awdlm.testing.Processes;
 import dev.awdlm.testing.TestFiles;
 import java.io.IOException;
@@ -129,6 +130,26 @@ class JobsScriptsIT {
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.output().contains("Core: "), "OpenBLAS names its kernels at OPENBLAS_VERBOSE=2: " + r.describe());
     assertFalse(r.output().contains("Core: Prescott"), r.describe());
+  }
+
+  /**
+   * On a CPU with AVX2 and FMA the launcher loads libnd4j's oneDNN build (evaluation's fused LSTM
+   * needs it), and {@code AWDLM_ND4J_EXTENSION=} brings back the generic one. The bench's JSON
+   * names the build that the JVM actually loaded, from libnd4j's own build information.
+   */
+  @Test
+  void launcherLoadsTheOneDnnBuildWhereTheCpuRunsItAndTheGenericOneWhenTold(@TempDir Path tmp) throws IOException {
+    String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("") + " ";
+    assumeTrue(flags.contains(" avx2 ") && flags.contains(" fma "), "needs an x86 CPU with AVX2 and FMA");
+    assertEquals("onednn", ceilingBuild(tmp.resolve("default"), Map.of("AWDLM_NO_BUILD", "1")));
+    assertEquals("generic", ceilingBuild(tmp.resolve("told"), Map.of("AWDLM_NO_BUILD", "1", "AWDLM_ND4J_EXTENSION", "")));
+  }
+
+  private static String ceilingBuild(Path out, Map<String, String> env) throws IOException {
+    Processes.Result r = Processes.run(List.of("jobs/awdlm", "bench", "ceiling", "--size", "64", "--seconds", "0.01",
+        "--output", out.toUri().toString()), env, 120);
+    assertEquals(0, r.exitCode(), r.describe());
+    return Json.tree(Files.readString(out.resolve("bench/ceiling.json"))).get("libnd4j").asText();
   }
 
   @Test

@@ -36,8 +36,8 @@ class FusedLstmTest {
     for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
     int[] tokens = ids(11);
     int[] labels = ids(12);
-    AwdLstmCore loop = new AwdLstmCore(SPEC, false);
-    AwdLstmCore fused = new AwdLstmCore(SPEC, true);
+    AwdLstmCore loop = new AwdLstmCore(SPEC, false, false);
+    AwdLstmCore fused = new AwdLstmCore(SPEC, true, false);
     // A state from an earlier window, as stateful evaluation carries it.
     AwdLstmCore.State start = loop.score(params, labels, tokens, STEPS, BATCH, AwdLstmCore.State.zeros(SPEC, BATCH, type)).last();
 
@@ -65,8 +65,8 @@ class FusedLstmTest {
     int[] labels = ids(14);
     int[] lengths = {6, 2, 4};
     AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
-    double[] expected = new AwdLstmCore(SPEC, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
-    double[] actual = new AwdLstmCore(SPEC, true).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
+    double[] expected = new AwdLstmCore(SPEC, false, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
+    double[] actual = new AwdLstmCore(SPEC, true, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     assertArrayEquals(expected, actual, type == DataType.DOUBLE ? 1e-9 : 1e-4);
   }
 
