@@ -64,24 +64,44 @@ public final class ModelBench {
    * One model's figures.
    *
    * @param key its prefix in the JSON: small, full, stock_small
-   * @param ceilingGflops the sgemm ceiling measured right before it
+   * @param ceilingBeforeGflops the sgemm ceiling measured right before its training run
+   * @param ceilingAfterGflops the same right after it
    * @param evalTokensPerS stateful evaluation tokens/s by streams; empty for the stock model
    */
-  record Figures(String key, long parameters, double ceilingGflops, double flopsPerToken, double tokensPerS,
-      Map<Integer, Double> evalTokensPerS) {
+  record Figures(String key, long parameters, double ceilingBeforeGflops, double ceilingAfterGflops, double flopsPerToken,
+      double tokensPerS, Map<Integer, Double> evalTokensPerS) {
+    /**
+     * The higher of the two ceilings: a neighbour that slows one of them cannot inflate the
+     * fraction (on 2026-12-03 a ceiling that fell from about 120 to 82 GFLOP/s between runs turned
+     * an unchanged 1,451 tokens/s into "50.3%").
+     */
+    double ceilingGflops() {
+      return Math.max(ceilingBeforeGflops, ceilingAfterGflops);
+    }
+
+    /** Whether the two ceilings agree within {@link #STEADY}: when not, the machine was not quiet. */
+    boolean steady() {
+      return Math.abs(ceilingBeforeGflops - ceilingAfterGflops) <= STEADY * ceilingGflops();
+    }
+
     double gflops() {
       return tokensPerS * flopsPerToken / 1e9;
     }
 
     double ceilingFraction() {
-      return gflops() / ceilingGflops;
+      return gflops() / ceilingGflops();
     }
 
     String speed() {
-      return String.format("%.0f tokens/s x %.1f MFLOP/token = %.1f GFLOP/s = %.1f%% of the ceiling", tokensPerS, flopsPerToken / 1e6,
-          gflops(), 100 * ceilingFraction());
+      return String.format("%.0f tokens/s x %.1f MFLOP/token = %.1f GFLOP/s = %.1f%% of the ceiling (%.1f before, %.1f after)%s",
+          tokensPerS, flopsPerToken / 1e6, gflops(), 100 * ceilingFraction(), ceilingBeforeGflops, ceilingAfterGflops,
+          steady() ? "" : String.format("; WARNING: the ceiling moved by more than %.0f%% during the run, so the machine was "
+              + "not quiet and this fraction is not a figure to quote", 100 * STEADY));
     }
   }
+
+  /** The largest relative change of the ceiling across a training run that still counts as a quiet machine. */
+  static final double STEADY = 0.15;
 
   /**
    * Measures each size, prints a line per figure, and publishes {@code <output.dir>/bench/model.json}.
@@ -135,6 +155,8 @@ public final class ModelBench {
       byKey.put(f.key(), f);
       result.put(f.key() + "_tokens_per_s", f.tokensPerS()).put(f.key() + "_gflops", f.gflops())
           .put(f.key() + "_ceiling_gflops", f.ceilingGflops()).put(f.key() + "_ceiling_fraction", f.ceilingFraction())
+          .put(f.key() + "_ceiling_before_gflops", f.ceilingBeforeGflops()).put(f.key() + "_ceiling_after_gflops", f.ceilingAfterGflops())
+          .put(f.key() + "_ceiling_steady", f.steady())
           .put(f.key() + "_flops_per_token", f.flopsPerToken()).put(f.key() + "_parameters", f.parameters());
       f.evalTokensPerS().forEach((streams, tps) -> result.put("eval_" + f.key() + "_" + streams + "_tokens_per_s", tps)
           .put("eval_" + f.key() + "_" + streams + "_ratio", tps / f.tokensPerS()));
@@ -150,12 +172,13 @@ public final class ModelBench {
   private static Figures awdLstm(String size, AwdlmConfig c, double seconds, int cores, PrintStream out) {
     ModelConfig m = c.model();
     TrainConfig t = c.train();
-    double ceiling = ceiling(size, cores, out);
+    double before = ceiling("before " + size, cores, out);
     MultiLayerNetwork net = LanguageModels.awdLstm(m, t, VOCAB, LearningRateSchedule.initial(t));
     double flops = TrainingFlops.of(AwdLstmSpec.of(m, t, VOCAB)).perToken();
     double tps = trainingSpeed(net, VOCAB, t.batchSize(), t.bptt(), 2, seconds, 1).tokensPerSecond();
+    double after = ceiling("after " + size, cores, out);
     out.printf("AWD-LSTM %s (%d/%d, %d layers, tied, bptt %d, %,d parameters, all PTB dropouts, AR/TAR): %s%n", size, m.emsize(),
-        m.nhid(), m.nlayers(), t.bptt(), net.numParams(), new Figures(size, net.numParams(), ceiling, flops, tps, Map.of()).speed());
+        m.nhid(), m.nlayers(), t.bptt(), net.numParams(), new Figures(size, net.numParams(), before, after, flops, tps, Map.of()).speed());
     // A step's recurrent GEMM re-reads W_hh whatever the batch, so evaluation throughput grows
     // with the streams each task evaluates (train.evalBatchSize, evaluate --chunks).
     Map<Integer, Double> eval = new LinkedHashMap<>();
@@ -165,14 +188,14 @@ public final class ModelBench {
           size, streams, e, e / tps);
       eval.put(streams, e);
     }
-    return new Figures(size, net.numParams(), ceiling, flops, tps, eval);
+    return new Figures(size, net.numParams(), before, after, flops, tps, eval);
   }
 
   /** The stock DL4J stack at the small preset's widths and FLOPs, with the dropouts DL4J has. */
   private static Figures stock(AwdlmConfig small, double seconds, int cores, PrintStream out) {
     ModelConfig m = small.model();
     TrainConfig t = small.train();
-    double ceiling = ceiling("the stock LSTM", cores, out);
+    double before = ceiling("before the stock LSTM", cores, out);
     MultiLayerNetwork net = LanguageModels.stockBaseline(m, t, VOCAB, LearningRateSchedule.initial(t));
     double flops = TrainingFlops.of(net).perToken();
     // DL4J's LSTM runs its forward pass through libnd4j's oneDNN helper where it has one, and then
@@ -186,7 +209,7 @@ public final class ModelBench {
     } finally {
       Nd4j.getEnvironment().allowHelpers(helpers);
     }
-    Figures f = new Figures(STOCK, net.numParams(), ceiling, flops, tps, Map.of());
+    Figures f = new Figures(STOCK, net.numParams(), before, ceiling("after the stock LSTM", cores, out), flops, tps, Map.of());
     out.printf("stock DL4J LSTM at the small AWD-LSTM's widths (%d/%d/%d/%d, decoder %dx%d untied, %,d parameters; locked "
         + "SpatialDropout %.2f on the first LSTM's input and %.2f on the others', Dropout %.2f on the decoder's input; no "
         + "embedding dropout, weight drop, AR/TAR; libnd4j's own kernels, oneDNN helpers off): %s%n", m.emsize(), m.hiddenSize(0), m.hiddenSize(1), m.hiddenSize(m.nlayers() - 1),
@@ -194,9 +217,9 @@ public final class ModelBench {
     return f;
   }
 
-  private static double ceiling(String before, int cores, PrintStream out) {
+  private static double ceiling(String when, int cores, PrintStream out) {
     double g = GemmCeiling.gflops(2048, cores, 3);
-    out.printf("sgemm ceiling before %s: %.1f GFLOP/s on %d threads (%s)%n", before, g, cores,
+    out.printf("sgemm ceiling %s: %.1f GFLOP/s on %d threads (%s)%n", when, g, cores,
         MachineLoad.describe(MachineLoad.loadAverage(), OptionalDouble.empty()));
     return g;
   }
