@@ -31,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code bench model}: training throughput of a language-model network in this JVM, TBPTT updates
  * over random token streams (the cost does not depend on the tokens), tokens/s after warm-up
  * windows; the PTB presets' AWD-LSTMs against a stock DL4J LSTM stack of the same FLOPs
- * ({@link LanguageModels#stockBaseline}) and the GEMM ceiling, measured again right before each
- * model so that a neighbour's load skews the fractions less. GFLOP/s are {@link TrainingFlops}.
+ * ({@link LanguageModels#stockBaseline}) and the GEMM ceiling, measured right before and right after
+ * each model's training so that a neighbour's load can neither inflate a fraction nor pass unnoticed.
+ * GFLOP/s are {@link TrainingFlops}.
  */
 public final class ModelBench {
   static final int VOCAB = 10_000;
@@ -143,7 +144,8 @@ public final class ModelBench {
   }
 
   /**
-   * The JSON: per model its tokens/s, GFLOP/s, ceiling and fraction of it, and for the AWD-LSTMs
+   * The JSON: per model its tokens/s, GFLOP/s, ceiling (the higher of the readings before and after,
+   * both also written) and fraction of it, whether the two readings agreed, and for the AWD-LSTMs
    * {@code eval_<size>_<streams>_ratio}, evaluation over training tokens/s; {@code ceiling_gflops}
    * is the highest ceiling of the run.
    */

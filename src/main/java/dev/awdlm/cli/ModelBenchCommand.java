@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         "vocabulary 10k, all dropouts at awd-lstm-lm's PTB values, against a stock DL4J LSTM stack",
         "of the same widths and FLOPs (with DL4J's own dropouts) and the sgemm FLOP ceiling,",
         "measured right before and right after each model's training (the fraction is of the",
-        "higher; a run where they differ by more than 15% is flagged as not quiet):",
+        "higher; a run where they differ by more than 15%% is flagged as not quiet):",
         "  small: emsize 200, nhid 400, 3 layers, tied, bptt 35",
         "  full:  emsize 400, nhid 1150, 3 layers, tied, bptt 70, ~24M parameters",
         "Each size's stateful evaluation speed is measured too, at 10 and at 100 streams.",

@@ -33,7 +33,11 @@ public final class AwdLstmCore {
 
   /** Evaluation fused and step products row-major where this process multiplies through oneDNN ({@link FusedLstm#preferred()}). */
   public AwdLstmCore(AwdLstmSpec spec) {
-    this(spec, FusedLstm.preferred(), FusedLstm.preferred());
+    this(spec, FusedLstm.preferred());
+  }
+
+  private AwdLstmCore(AwdLstmSpec spec, boolean oneDnn) {
+    this(spec, oneDnn, oneDnn);
   }
 
   /**
@@ -361,8 +365,9 @@ public final class AwdLstmCore {
     int steps = pass.steps;
     long hidden = spec.hiddenSize(l);
     DataType type = pass.inputs[l].dataType();
-    // All steps' input projections in one GEMM; each step then adds h_{t-1} R into its block.
-    INDArray zRows = Nd4j.gemm(pass.inputs[l], params.get(inputWeights(l)), false, false);
+    // All steps' input projections in one GEMM; each step then adds h_{t-1} R into its rows (row-major
+    // steps, which need whole c-order rows) or into its StepMajor block.
+    INDArray zRows = contiguous(Nd4j.gemm(pass.inputs[l], params.get(inputWeights(l)), false, false));
     zRows.addiRowVector(params.get(bias(l)));
     INDArray z = rowMajorSteps ? Nd4j.createUninitialized(type, steps, 4 * hidden, pass.batch) : StepMajor.of(zRows, steps, pass.batch);
     // Block 0 of the cells and of the outputs is the initial state; block t+1 is step t's.
@@ -391,7 +396,7 @@ public final class AwdLstmCore {
       Nd4j.getExecutioner().exec(new Tanh(ct, tct));
       INDArray ht = StepMajor.block(out, t + 1, 0, hidden);
       gate(z, t, 2, hidden).muli(tct, ht);
-      if (rowMajorSteps && t < steps - 1) hPrev.assign(ht);
+      if (rowMajorSteps && t < steps - 1) hPrev.assign(ht); // the last h feeds no product
     }
     pass.gates[l] = z;
     pass.cells[l] = cells;
@@ -500,7 +505,8 @@ public final class AwdLstmCore {
     INDArray dH = StepMajor.of(dHRows, steps, batch);
     INDArray dc = Nd4j.createUninitialized(type, new long[] {batch, hidden}, 'f');
     INDArray dcNext = Nd4j.create(type, new long[] {batch, hidden}, 'f'); // zeros
-    // Row-major steps: dz_t is copied into these time-major rows for its product, and dz_t R^T lands in dhPrev.
+    // Row-major steps: oneDNN's GEMM wants c-order operands and result, so dz_t is copied into these
+    // time-major rows (which the weight-gradient GEMMs then take as they are) and dz_t R^T lands in dhPrev.
     INDArray dZRows = rowMajorSteps ? Nd4j.createUninitialized(type, (long) n, 4 * hidden) : null;
     INDArray dhPrev = rowMajorSteps ? Nd4j.createUninitialized(type, batch, hidden) : null;
     INDArray r = rowMajorSteps ? contiguous(pass.recurrent[l]) : pass.recurrent[l];

@@ -13,7 +13,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <p>Only worth it where libnd4j runs the op on oneDNN: its JIT-compiled LSTM did the small
  * model's 3 layers at 10 streams in 26-28 ms against about 85 ms for {@link AwdLstmCore}'s step
  * loop, while libnd4j's own CPU kernel for the op (70-74 ms) is no faster than the loop
- * (docs/measured-figures.md, round 4). {@link #preferred()} says whether this process has oneDNN.
+ * (docs/measured-figures.md, round 4). {@link #preferred()} says whether this process has oneDNN;
+ * {@link AwdLstmCore} also lets it choose training's step-product layout, as it says whether ND4J's
+ * matmul runs on oneDNN's GEMM.
  */
 public final class FusedLstm {
   private static final boolean ONEDNN = buildHasOneDnn();
@@ -25,7 +27,10 @@ public final class FusedLstm {
     return ONEDNN;
   }
 
-  /** Whether evaluation should use this op: libnd4j was built with oneDNN and may use it. */
+  /**
+   * Whether libnd4j was built with oneDNN and may use it: then evaluation should use this op, and
+   * libnd4j's matmul (behind {@code Nd4j.gemm}) runs on oneDNN's GEMM.
+   */
   static boolean preferred() {
     return ONEDNN && Nd4j.getEnvironment().helpersAllowed();
   }

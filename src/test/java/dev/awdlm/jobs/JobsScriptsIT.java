@@ -141,6 +141,8 @@ class JobsScriptsIT {
   void launcherLoadsTheOneDnnBuildWhereTheCpuRunsItAndTheGenericOneWhenTold(@TempDir Path tmp) throws IOException {
     String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("") + " ";
     assumeTrue(flags.contains(" avx2 ") && flags.contains(" fma "), "needs an x86 CPU with AVX2 and FMA");
+    assumeTrue(Files.readString(Path.of("target/runtime-classpath.txt")).matches("(?s).*nd4j-native-[^:]*-onednn-avx2\\.jar.*"),
+        "needs the build's cpu-onednn profile (not -Pcuda)");
     assertEquals("onednn", ceilingBuild(tmp.resolve("default"), Map.of("AWDLM_NO_BUILD", "1")));
     assertEquals("generic", ceilingBuild(tmp.resolve("told"), Map.of("AWDLM_NO_BUILD", "1", "AWDLM_ND4J_EXTENSION", "")));
   }
