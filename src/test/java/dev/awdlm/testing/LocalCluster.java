@@ -27,7 +27,7 @@ public final class LocalCluster {
     return existing("awdlm.appJar", "the application jar (run through mvn verify)");
   }
 
-  /** Flags every JVM of a test cluster gets: Java 17's (a java @argfile, see conf/java17.args) and the pom's test.jit.flags. */
+  /** Flags every JVM of a test cluster gets: Java 17's (a java @argfile, see conf/java17.args) and the pom's it.jit.flags. */
   public static String jvmFlags() {
     String flags = System.getProperty("awdlm.jvmFlags");
     if (flags == null) throw new IllegalStateException("awdlm.jvmFlags is not set: run through mvn verify");

@@ -56,4 +56,13 @@ public final class TestFiles {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Copies the tree under {@code from} to {@code to}, which must not exist yet. */
+  public static void copyRecursively(Path from, Path to) {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

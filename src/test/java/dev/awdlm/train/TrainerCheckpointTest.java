@@ -28,6 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,12 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Per-epoch checkpoints, resume, and the divergence guard, on real Spark and the tiny corpus. */
 @ExtendWith(SparkExtension.class)
 class TrainerCheckpointTest {
-  @TempDir Path tmp;
-  private JavaSparkContext sc;
-  private RunLayout layout;
-  private PrepareStats prepared;
+  // One directory for the class, so that every test's config, and so its hash, is the same: tests start from a
+  // copy of the prepared run, or of the same run trained for two epochs, instead of preparing and training again.
+  @TempDir static Path tmp;
+  private static JavaSparkContext sc;
+  private static RunLayout layout;
+  private static PrepareStats prepared;
+  private static TrainResult twoEpochs;
 
-  private AwdlmConfig config(String... overrides) {
+  private static AwdlmConfig config(String... overrides) {
     Path corpus = tmp.resolve("corpus");
     List<String> all = new ArrayList<>(List.of(
         "data.train=" + corpus.resolve("train.txt").toUri(), "data.valid=" + corpus.resolve("valid.txt").toUri(),
@@ -52,15 +56,36 @@ class TrainerCheckpointTest {
     return ConfigLoader.load(TestFiles.copyResource("it/tiny.conf", tmp.resolve("tiny.conf")).toFile(), all);
   }
 
-  @BeforeEach
-  void prepare(JavaSparkContext sc) {
-    this.sc = sc;
+  @BeforeAll
+  static void prepareAndTrainOnce(JavaSparkContext context) throws Exception {
+    sc = context;
     // Before the first training job: dl4j-spark broadcasts this configuration once per context.
     FlakyFileSystem.register(sc.hadoopConfiguration());
     TestFiles.corpus("tiny", tmp.resolve("corpus"));
+    // Path.toUri() ends an existing directory's URI in '/', and output.dir is part of the config hash.
+    Files.createDirectories(tmp.resolve("runs"));
     AwdlmConfig config = config();
     layout = RunLayout.of(config.output(), "c");
     prepared = PrepareJob.run(config, sc, layout);
+    TestFiles.copyRecursively(tmp.resolve("runs"), tmp.resolve("prepared"));
+    twoEpochs = Trainer.train(config, sc, layout, prepared);
+    TestFiles.copyRecursively(tmp.resolve("runs"), tmp.resolve("trained"));
+  }
+
+  @BeforeEach
+  void startFromThePreparedRun() {
+    restore("prepared");
+  }
+
+  /** The run as {@code train.epochs=2} under {@link #config} left it, and that training's result. */
+  private static TrainResult trainedForTwoEpochs() {
+    restore("trained");
+    return twoEpochs;
+  }
+
+  private static void restore(String snapshot) {
+    TestFiles.deleteRecursively(tmp.resolve("runs"));
+    TestFiles.copyRecursively(tmp.resolve(snapshot), tmp.resolve("runs"));
   }
 
   @AfterEach
@@ -68,7 +93,7 @@ class TrainerCheckpointTest {
     FlakyFileSystem.reset();
   }
 
-  private Path run() {
+  private static Path run() {
     return tmp.resolve("runs/c");
   }
 
@@ -86,7 +111,7 @@ class TrainerCheckpointTest {
 
   @Test
   void everyEpochIsCheckpointedAndTheBestKept() throws Exception {
-    TrainResult r = Trainer.train(config(), sc, layout, prepared);
+    TrainResult r = trainedForTwoEpochs();
     assertEquals(2, r.epochs().size());
     for (String f : new String[] {"epoch-0001", "epoch-0002", "best"}) {
       assertTrue(Files.exists(run().resolve("checkpoints/" + f + "/model.zip")), f);
@@ -102,7 +127,7 @@ class TrainerCheckpointTest {
 
   @Test
   void resumeContinuesFromTheLastCheckpointAndKeepsEarlierEpochs() throws Exception {
-    TrainResult full = Trainer.train(config(), sc, layout, prepared);
+    TrainResult full = trainedForTwoEpochs();
     // As if the driver died during epoch 2: only epoch 1 was checkpointed.
     forgetTraining("epoch-0001");
     assertThrows(ConfigError.class, () -> Trainer.train(config(), sc, layout, prepared), "checkpoints need --resume");
@@ -115,7 +140,7 @@ class TrainerCheckpointTest {
 
   @Test
   void aCorruptCheckpointIsSkippedForTheOneBefore() throws Exception {
-    Trainer.train(config(), sc, layout, prepared);
+    trainedForTwoEpochs();
     forgetTraining("epoch-0001", "epoch-0002");
     Path model = run().resolve("checkpoints/epoch-0002/model.zip");
     byte[] bytes = Files.readAllBytes(model);
@@ -140,7 +165,7 @@ class TrainerCheckpointTest {
 
   @Test
   void aCheckpointThatCannotBeReadStopsTheResumeAndDeletesNothing() throws Exception {
-    TrainResult full = Trainer.train(config(), sc, layout, prepared);
+    TrainResult full = trainedForTwoEpochs();
     forgetTraining("epoch-0001", "epoch-0002");
     Map<String, String> before = checkpointFiles();
     RunLayout flaky = RunLayout.of(FlakyFileSystem.of(tmp.resolve("runs")), "c");
@@ -176,7 +201,7 @@ class TrainerCheckpointTest {
 
   @Test
   void resumeUnderAnotherConfigNeedsForce() throws Exception {
-    Trainer.train(config(), sc, layout, prepared);
+    trainedForTwoEpochs();
     forgetTraining("epoch-0001");
     AwdlmConfig changed = config("train.lr=0.02");
     ConfigError e = assertThrows(ConfigError.class,
