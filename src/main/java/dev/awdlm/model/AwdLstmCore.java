@@ -55,6 +55,14 @@ public final class AwdLstmCore {
     this.rowMajorSteps = rowMajorSteps;
   }
 
+  boolean fusedEvaluation() {
+    return fusedEvaluation;
+  }
+
+  boolean rowMajorSteps() {
+    return rowMajorSteps;
+  }
+
   public static String inputWeights(int layer) {
     return "W" + layer;
   }

@@ -37,6 +37,9 @@ public final class FusedLstm {
 
   private static boolean buildHasOneDnn() {
     try {
+      // ND4J's backend loads its properties as it starts; NativeOpsHolder used first fails its class initialisation
+      // for good, which left this false and every later ND4J call failing, in a JVM whose first ND4J use was this.
+      Nd4j.getExecutioner();
       return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
     } catch (RuntimeException | LinkageError e) {
       return false;
