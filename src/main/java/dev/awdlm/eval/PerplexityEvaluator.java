@@ -23,11 +23,37 @@ public final class PerplexityEvaluator {
   /** Probabilities below this are clamped so one underflowed softmax entry cannot give infinity. */
   static final double MIN_PROBABILITY = Float.MIN_VALUE;
 
-  private final int window;
+  /**
+   * The logits one AWD-LSTM scoring call may hold ({@code [steps*rows, vocab]} floats, 128 MB). Each
+   * call pays a cost that does not grow with its length (the fused LSTM's weight reorders, about 130 ms
+   * of a 450 ms call for the full model at 10 streams and one 70-step window), so a call spans as many
+   * windows as fit: 4 there, 1 at 100 streams (docs/measured-figures.md, round 6).
+   */
+  static final long LOGITS_PER_CALL = 1L << 25;
 
-  /** @param window time steps per forward call (bounds the {@code [rows, vocab, window]} output) */
+  private final int window;
+  private final long logitsPerCall;
+
+  /**
+   * @param window time steps per forward call (bounds the {@code [rows, vocab, window]} output); the
+   *     AWD-LSTM layer's calls span several whole windows, within {@link #LOGITS_PER_CALL}
+   */
   public PerplexityEvaluator(int window) {
+    this(window, LOGITS_PER_CALL);
+  }
+
+  PerplexityEvaluator(int window, long logitsPerCall) {
+    if (window < 1) throw new IllegalArgumentException("window " + window + " < 1");
     this.window = window;
+    this.logitsPerCall = logitsPerCall;
+  }
+
+  /**
+   * Time steps per AWD-LSTM scoring call: whole windows, as many as keep the call's
+   * {@code [steps*rows, vocab]} logits within {@code logitsPerCall}, and at least one.
+   */
+  static long stepsPerCall(int window, long rows, long vocab, long logitsPerCall) {
+    return window * Math.max(1, logitsPerCall / (rows * window * vocab));
   }
 
   /**
@@ -73,14 +99,14 @@ public final class PerplexityEvaluator {
     if (pointer != null && awd == null) throw new IllegalArgumentException("the cache pointer needs the AWD-LSTM layer");
     Tally tally = new Tally(pointer);
     net.rnnClearPreviousState();
-    try {
+    try (AwdLstmLayerImpl.Scorer scorer = awd == null ? null : awd.scorer()) {
       if (chunk.warmup() > 0) {
         tally.scoring = false;
-        run(net, awd, warmup(files, conf, chunk), tally);
+        run(net, scorer, warmup(files, conf, chunk), tally);
         tally.scoring = true;
       }
       for (Path file : files.subList(chunk.fromFile(), chunk.toFile())) {
-        run(net, awd, rows(StreamExporter.read(file, conf), chunk.fromRow(), chunk.toRow()), tally);
+        run(net, scorer, rows(StreamExporter.read(file, conf), chunk.fromRow(), chunk.toRow()), tally);
       }
     } finally {
       net.rnnClearPreviousState();
@@ -92,7 +118,9 @@ public final class PerplexityEvaluator {
   public Perplexity evaluate(MultiLayerNetwork net, DataSet ds) {
     AwdLstmLayerImpl awd = awd(net);
     Tally tally = new Tally(null);
-    run(net, awd, ds, tally);
+    try (AwdLstmLayerImpl.Scorer scorer = awd == null ? null : awd.scorer()) {
+      run(net, scorer, ds, tally);
+    }
     return tally.plain;
   }
 
@@ -122,19 +150,22 @@ public final class PerplexityEvaluator {
     }
   }
 
-  private void run(MultiLayerNetwork net, AwdLstmLayerImpl awd, DataSet ds, Tally tally) {
+  /** @param scorer the AWD-LSTM layer's, or null for other nets */
+  private void run(MultiLayerNetwork net, AwdLstmLayerImpl.Scorer scorer, DataSet ds, Tally tally) {
     INDArray features = ds.getFeatures();
     INDArray labels = ds.getLabels();
     long length = features.size(2);
-    for (long t0 = 0; t0 < length; t0 += window) {
-      long t1 = Math.min(length, t0 + window);
+    // The layer returns no probabilities, so only its own logits bound a call; rnnTimeStep's output does for other nets.
+    long span = scorer == null ? window : stepsPerCall(window, features.size(0), scorer.vocab(), logitsPerCall);
+    for (long t0 = 0; t0 < length; t0 += span) {
+      long t1 = Math.min(length, t0 + span);
       INDArray in = features.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c');
       INDArray out = labels.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c');
       if (tally.grid != null) {
-        point(awd.scoreTimeStepInDetail(in, out), out, tally);
-      } else if (awd != null) {
+        point(scorer.scoreTimeStepInDetail(in, out), out, tally);
+      } else if (scorer != null) {
         // The AWD-LSTM layer scores the labels itself, without materialising probabilities.
-        double nll = awd.scoreTimeStep(in, out);
+        double nll = scorer.scoreTimeStep(in, out);
         if (tally.scoring) tally.plain = tally.plain.plus(new Perplexity(nll, out.length()));
       } else {
         INDArray probs = net.rnnTimeStep(in);

@@ -2,6 +2,7 @@ package dev.awdlm.model;
 
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -213,7 +214,7 @@ public final class AwdLstmCore {
    */
   public Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
       int[] labels) {
-    return forward(params, tokens, steps, batch, initial, masks, labels, null, true);
+    return forward(params, tokens, steps, batch, initial, masks, labels, null, true, null);
   }
 
   /**
@@ -221,7 +222,47 @@ public final class AwdLstmCore {
    * probabilities or computing AR/TAR.
    */
   public Pass score(Map<String, INDArray> params, int[] tokens, int[] labels, int steps, int batch, State initial) {
-    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, null, false);
+    return score(params, tokens, labels, steps, batch, initial, null);
+  }
+
+  /** {@link #score} with the weights prepared for it by {@link #scoringWeights}; null to prepare them for this pass alone. */
+  public Pass score(Map<String, INDArray> params, int[] tokens, int[] labels, int steps, int batch, State initial,
+      ScoringWeights prepared) {
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, null, false, prepared);
+  }
+
+  /**
+   * What each scoring pass would otherwise build from the parameters, built once for a run of passes
+   * over the same parameters: the fused op's copies of the LSTM weights (about 60 ms a pass for the
+   * full model, docs/measured-figures.md, round 6). They are copies: after the parameters change, they
+   * are stale. Null where this core does not fuse evaluation, since the step loop reads the parameters
+   * as they are. {@link ScoringWeights#close} frees them.
+   */
+  public ScoringWeights scoringWeights(Map<String, INDArray> params) {
+    if (!fusedEvaluation) return null;
+    FusedLstm.Weights[] layers = new FusedLstm.Weights[spec.nlayers()];
+    // They outlive the pass's workspace, which each pass resets.
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      for (int l = 0; l < layers.length; l++) {
+        layers[l] = FusedLstm.Weights.of(params.get(inputWeights(l)), params.get(recurrentWeights(l)), params.get(bias(l)));
+      }
+    }
+    return new ScoringWeights(layers);
+  }
+
+  /** The fused op's weights for every layer ({@link #scoringWeights}). */
+  public static final class ScoringWeights implements AutoCloseable {
+    private final FusedLstm.Weights[] layers;
+
+    private ScoringWeights(FusedLstm.Weights[] layers) {
+      this.layers = layers;
+    }
+
+    /** Frees the copies now rather than when the garbage collector finds them. */
+    @Override
+    public void close() {
+      for (FusedLstm.Weights w : layers) w.close();
+    }
   }
 
   /**
@@ -233,14 +274,17 @@ public final class AwdLstmCore {
   public Pass scoreRows(Map<String, INDArray> params, int[] tokens, int[] labels, int[] lengths, int steps, int batch,
       State initial) {
     if (lengths.length != batch) throw new IllegalArgumentException(lengths.length + " lengths for " + batch + " rows");
-    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, lengths, false);
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, lengths, false, null);
   }
 
-  /** @param lengths real steps per row (the rest is padding), or null when every step counts */
+  /**
+   * @param lengths real steps per row (the rest is padding), or null when every step counts
+   * @param prepared the fused op's weights, or null to build them here where the pass is fused
+   */
   private Pass forward(Map<String, INDArray> params, int[] tokens, int steps, int batch, State initial, Masks masks,
-      int[] labels, int[] lengths, boolean full) {
+      int[] labels, int[] lengths, boolean full, ScoringWeights prepared) {
     Pass pass = new Pass(steps, batch, tokens, masks, initial, spec.nlayers());
-    if (!full && fusedEvaluation && masks.isNone()) encodeFused(params, pass);
+    if (!full && fusedEvaluation && masks.isNone()) encodeFused(params, pass, prepared);
     else encode(params, pass);
     decode(params, pass, labels, lengths, full);
     if (full) regularize(pass);
@@ -281,14 +325,15 @@ public final class AwdLstmCore {
   }
 
   /** {@link #encode} without dropout and without the caches a backward pass needs, each layer as one fused op. */
-  private void encodeFused(Map<String, INDArray> params, Pass pass) {
+  private void encodeFused(Map<String, INDArray> params, Pass pass, ScoringWeights prepared) {
     INDArray x = gather(params.get(EMBEDDING), pass.tokens);
     INDArray[] lastH = new INDArray[spec.nlayers()];
     INDArray[] lastC = new INDArray[spec.nlayers()];
     for (int l = 0; l < spec.nlayers(); l++) {
       pass.inputs[l] = x;
-      INDArray[] run = FusedLstm.forward(x, params.get(inputWeights(l)), params.get(recurrentWeights(l)),
-          params.get(bias(l)), pass.initial.h()[l], pass.initial.c()[l], pass.steps, pass.batch);
+      FusedLstm.Weights weights = prepared != null ? prepared.layers[l]
+          : FusedLstm.Weights.of(params.get(inputWeights(l)), params.get(recurrentWeights(l)), params.get(bias(l)));
+      INDArray[] run = FusedLstm.forward(x, weights, pass.initial.h()[l], pass.initial.c()[l], pass.steps, pass.batch);
       pass.outputs[l] = run[0];
       lastH[l] = run[1];
       lastC[l] = run[2];

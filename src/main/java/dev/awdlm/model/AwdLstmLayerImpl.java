@@ -3,6 +3,7 @@ package dev.awdlm.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -209,14 +210,7 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
    * probabilities are materialised: this is the path perplexity evaluation takes.
    */
   public double scoreTimeStep(INDArray input, INDArray labels) {
-    int batch = (int) input.size(0);
-    int steps = (int) input.size(2);
-    AwdLstmCore.State start = start(previous, batch);
-    try (MemoryWorkspace ignored = workspace()) {
-      AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start);
-      previous = detached(pass.last());
-      return pass.nllSum();
-    }
+    return score(input, labels, null, AwdLstmCore.Pass::nllSum);
   }
 
   /**
@@ -229,15 +223,69 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
 
   /** {@link #scoreTimeStep}, keeping each token's NLL and the top layer's states. */
   public ScoredWindow scoreTimeStepInDetail(INDArray input, INDArray labels) {
+    return score(input, labels, null, AwdLstmLayerImpl::inDetail);
+  }
+
+  /**
+   * Scoring calls that share what each call would otherwise build from the parameters (the fused
+   * LSTM's copies of the weights), for a run of calls over unchanged parameters: one evaluation
+   * pass. Close it before the parameters change; its calls after that would score with the old ones.
+   */
+  public Scorer scorer() {
+    return new Scorer(core().scoringWeights(params));
+  }
+
+  /** {@link #scorer()}'s calls: as the layer's own {@code scoreTimeStep} and {@code scoreTimeStepInDetail}. */
+  public final class Scorer implements AutoCloseable {
+    private final AwdLstmCore.ScoringWeights weights; // null where evaluation is not fused
+    private boolean closed;
+
+    private Scorer(AwdLstmCore.ScoringWeights weights) {
+      this.weights = weights;
+    }
+
+    public int vocab() {
+      return spec().vocab();
+    }
+
+    public double scoreTimeStep(INDArray input, INDArray labels) {
+      return score(input, labels, open(), AwdLstmCore.Pass::nllSum);
+    }
+
+    public ScoredWindow scoreTimeStepInDetail(INDArray input, INDArray labels) {
+      return score(input, labels, open(), AwdLstmLayerImpl::inDetail);
+    }
+
+    private AwdLstmCore.ScoringWeights open() {
+      if (closed) throw new IllegalStateException("this AWD-LSTM scorer is closed");
+      return weights;
+    }
+
+    @Override
+    public void close() {
+      if (!closed && weights != null) weights.close();
+      closed = true;
+    }
+  }
+
+  /**
+   * A scoring pass from the stored state, which it replaces, and what {@code read} takes from it:
+   * the pass lives in the layer's workspace, which the next pass reuses.
+   */
+  private <T> T score(INDArray input, INDArray labels, AwdLstmCore.ScoringWeights weights, Function<AwdLstmCore.Pass, T> read) {
     int batch = (int) input.size(0);
     int steps = (int) input.size(2);
     AwdLstmCore.State start = start(previous, batch);
     try (MemoryWorkspace ignored = workspace()) {
-      AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start);
+      AwdLstmCore.Pass pass = core().score(params, timeMajor(input), timeMajor(labels), steps, batch, start, weights);
       previous = detached(pass.last());
-      INDArray top = pass.topOutputs();
-      return new ScoredWindow(pass.tokenNll(), top.dup('c').data().asFloat(), (int) top.size(1));
+      return read.apply(pass);
     }
+  }
+
+  private static ScoredWindow inDetail(AwdLstmCore.Pass pass) {
+    INDArray top = pass.topOutputs();
+    return new ScoredWindow(pass.tokenNll(), top.dup('c').data().asFloat(), (int) top.size(1));
   }
 
   @Override

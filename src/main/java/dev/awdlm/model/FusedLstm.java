@@ -47,22 +47,37 @@ public final class FusedLstm {
   }
 
   /**
+   * One layer's weights as the op takes them: c-order copies with the gate columns in its order.
+   * Building them copies every weight (81 MB for the full model), so a run of passes over unchanged
+   * parameters builds them once ({@link AwdLstmCore.ScoringWeights}).
+   */
+  record Weights(INDArray w, INDArray r, INDArray b) {
+    /** @param w input weights {@code [in, 4H]}, r recurrent weights {@code [H, 4H]}, b bias {@code [1, 4H]}, in our gate order */
+    static Weights of(INDArray w, INDArray r, INDArray b) {
+      return new Weights(opGateOrder(w), opGateOrder(r), opGateOrder(b));
+    }
+
+    void close() {
+      w.close();
+      r.close();
+      b.close();
+    }
+  }
+
+  /**
    * @param x the layer's input, {@code [T*B, in]} time-major
-   * @param w input weights {@code [in, 4H]}, r recurrent weights {@code [H, 4H]}, b bias {@code [1, 4H]},
-   *     all with gate columns i, f, o, g as {@link AwdLstmCore} keeps them
    * @param h0 initial output and c0 initial cell, {@code [B, H]}
    * @return the outputs {@code [T*B, H]} time-major, the last output and the last cell, {@code [B, H]}
    */
-  static INDArray[] forward(INDArray x, INDArray w, INDArray r, INDArray b, INDArray h0, INDArray c0, int steps,
-      int batch) {
-    long hidden = r.size(0);
+  static INDArray[] forward(INDArray x, Weights weights, INDArray h0, INDArray c0, int steps, int batch) {
+    long hidden = weights.r().size(0);
     INDArray input = x.dup('c').reshape('c', steps, batch, x.size(1));
     INDArray out = Nd4j.createUninitialized(x.dataType(), steps, batch, hidden);
     INDArray lastH = Nd4j.createUninitialized(x.dataType(), batch, hidden);
     INDArray lastC = Nd4j.createUninitialized(x.dataType(), batch, hidden);
     // Built by name: M2's LSTMLayer(INDArray...) constructor passes its inputs as its outputs.
     Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
-        .addInputs(input, opGateOrder(w), opGateOrder(r), opGateOrder(b).reshape(4 * hidden), h0.dup('c'), c0.dup('c'))
+        .addInputs(input, weights.w(), weights.r(), weights.b().reshape(4 * hidden), h0.dup('c'), c0.dup('c'))
         .addOutputs(out, lastH, lastC)
         // data format TNS, forward only, sigmoid gates, tanh cell and output activations
         .addIntegerArguments(0, 0, 2, 0, 0)

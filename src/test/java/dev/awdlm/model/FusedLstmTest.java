@@ -3,11 +3,14 @@ package dev.awdlm.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,6 +71,56 @@ class FusedLstmTest {
     double[] expected = new AwdLstmCore(SPEC, false, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     double[] actual = new AwdLstmCore(SPEC, true, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     assertArrayEquals(expected, actual, type == DataType.DOUBLE ? 1e-9 : 1e-4);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
+  void weightsPreparedOnceScoreTwoPassesAsWeightsBuiltForEach(DataType type) {
+    MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 37);
+    Map<String, INDArray> params = net.getLayer(0).paramTable();
+    Nd4j.getRandom().setSeed(9);
+    for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
+    AwdLstmCore fused = new AwdLstmCore(SPEC, true, false);
+    assertNull(new AwdLstmCore(SPEC, false, false).scoringWeights(params), "the step loop reads the parameters as they are");
+    AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
+    AwdLstmCore.Pass first = fused.score(params, ids(15), ids(16), STEPS, BATCH, zeros);
+    AwdLstmCore.Pass second = fused.score(params, ids(16), ids(17), STEPS, BATCH, first.last());
+    double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-6;
+    try (AwdLstmCore.ScoringWeights prepared = fused.scoringWeights(params)) {
+      AwdLstmCore.Pass first2 = fused.score(params, ids(15), ids(16), STEPS, BATCH, zeros, prepared);
+      AwdLstmCore.Pass second2 = fused.score(params, ids(16), ids(17), STEPS, BATCH, first2.last(), prepared);
+      assertEquals(first.nllSum(), first2.nllSum(), tolerance * first.nllSum());
+      assertEquals(second.nllSum(), second2.nllSum(), tolerance * second.nllSum());
+      for (int l = 0; l < SPEC.nlayers(); l++) {
+        assertClose(second.last().h()[l], second2.last().h()[l], tolerance, "last h of layer " + l);
+        assertClose(second.last().c()[l], second2.last().c()[l], tolerance, "last c of layer " + l);
+      }
+    }
+  }
+
+  @Test
+  void theLayersScorerScoresAsItsOwnCallsAndRefusesWorkOnceClosed() {
+    DataType type = DataType.FLOAT;
+    MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 41);
+    AwdLstmLayerImpl layer = (AwdLstmLayerImpl) net.getLayer(0);
+    INDArray[] in = {window(18, type), window(19, type)};
+    INDArray[] out = {window(20, type), window(21, type)};
+    net.rnnClearPreviousState();
+    double own = layer.scoreTimeStep(in[0], out[0]) + layer.scoreTimeStep(in[1], out[1]);
+    net.rnnClearPreviousState();
+    AwdLstmLayerImpl.Scorer scorer = layer.scorer();
+    double shared = scorer.scoreTimeStep(in[0], out[0]) + Arrays.stream(scorer.scoreTimeStepInDetail(in[1], out[1]).tokenNll()).sum();
+    scorer.close();
+    assertEquals(own, shared, 1e-5 * own);
+    assertThrows(IllegalStateException.class, () -> scorer.scoreTimeStep(in[0], out[0]));
+  }
+
+  /** {@code [B, 1, T]} random ids, as DL4J passes the layer its input and labels. */
+  private static INDArray window(long seed, DataType type) {
+    int[] ids = ids(seed);
+    double[] d = new double[ids.length];
+    for (int i = 0; i < ids.length; i++) d[i] = ids[i];
+    return Nd4j.create(d, new long[] {BATCH, 1, STEPS}, 'c').castTo(type);
   }
 
   private static int[] ids(long seed) {
