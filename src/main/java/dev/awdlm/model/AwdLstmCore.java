@@ -273,8 +273,14 @@ public final class AwdLstmCore {
    */
   public Pass scoreRows(Map<String, INDArray> params, int[] tokens, int[] labels, int[] lengths, int steps, int batch,
       State initial) {
+    return scoreRows(params, tokens, labels, lengths, steps, batch, initial, null);
+  }
+
+  /** {@link #scoreRows} with the weights prepared by {@link #scoringWeights}; null to prepare them for this pass alone. */
+  public Pass scoreRows(Map<String, INDArray> params, int[] tokens, int[] labels, int[] lengths, int steps, int batch,
+      State initial, ScoringWeights prepared) {
     if (lengths.length != batch) throw new IllegalArgumentException(lengths.length + " lengths for " + batch + " rows");
-    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, lengths, false, null);
+    return forward(params, tokens, steps, batch, initial, Masks.none(spec), labels, lengths, false, prepared);
   }
 
   /**

@@ -59,16 +59,19 @@ public final class BatchScorer {
     for (int i = 0; i < order.length; i++) order[i] = i;
     Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
     double[] nll = new double[order.length];
-    for (int from = 0; from < order.length; from += batchSize) {
-      int[][] batch = new int[Math.min(batchSize, order.length - from)][];
-      for (int r = 0; r < batch.length; r++) batch[r] = sequences.get(order[from + r]);
-      double[] sums = scoreBatch(batch);
-      for (int r = 0; r < batch.length; r++) nll[order[from + r]] = sums[r];
+    // The fused LSTM's weight copies, built once for all the batches rather than once a window.
+    try (AwdLstmCore.ScoringWeights prepared = awd != null ? new AwdLstmCore(spec()).scoringWeights(awd.paramTable()) : null) {
+      for (int from = 0; from < order.length; from += batchSize) {
+        int[][] batch = new int[Math.min(batchSize, order.length - from)][];
+        for (int r = 0; r < batch.length; r++) batch[r] = sequences.get(order[from + r]);
+        double[] sums = scoreBatch(batch, prepared);
+        for (int r = 0; r < batch.length; r++) nll[order[from + r]] = sums[r];
+      }
     }
     return nll;
   }
 
-  private double[] scoreBatch(int[][] batch) {
+  private double[] scoreBatch(int[][] batch, AwdLstmCore.ScoringWeights prepared) {
     int rows = batch.length;
     int longest = batch[rows - 1].length; // sorted ascending
     double[] nll = new double[rows];
@@ -78,7 +81,7 @@ public final class BatchScorer {
       for (int t0 = 0; t0 < longest; t0 += window) {
         int steps = Math.min(window, longest - t0);
         Window w = new Window(batch, t0, steps, eos);
-        if (awd != null) state = scoreAwd(w, state, nll);
+        if (awd != null) state = scoreAwd(w, state, nll, prepared);
         else scoreAny(w, nll);
       }
     } finally {
@@ -118,11 +121,11 @@ public final class BatchScorer {
    * hundreds of temporaries, which outside a workspace are freed only when the GC runs); only the
    * carried state is detached from it.
    */
-  private AwdLstmCore.State scoreAwd(Window w, AwdLstmCore.State state, double[] nll) {
+  private AwdLstmCore.State scoreAwd(Window w, AwdLstmCore.State state, double[] nll, AwdLstmCore.ScoringWeights prepared) {
     Map<String, INDArray> params = awd.paramTable();
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
       AwdLstmCore.Pass pass = new AwdLstmCore(spec()).scoreRows(params, w.inputs(), w.labels(), w.lengths(), w.steps(), w.rows(),
-          state);
+          state, prepared);
       for (int r = 0; r < w.rows(); r++) nll[r] += pass.rowNll()[r];
       INDArray[] h = pass.last().h();
       INDArray[] c = pass.last().c();

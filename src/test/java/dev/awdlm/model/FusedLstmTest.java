@@ -69,8 +69,13 @@ class FusedLstmTest {
     int[] lengths = {6, 2, 4};
     AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
     double[] expected = new AwdLstmCore(SPEC, false, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
-    double[] actual = new AwdLstmCore(SPEC, true, false).scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
+    AwdLstmCore fused = new AwdLstmCore(SPEC, true, false);
+    double[] actual = fused.scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros).rowNll();
     assertArrayEquals(expected, actual, type == DataType.DOUBLE ? 1e-9 : 1e-4);
+    try (AwdLstmCore.ScoringWeights prepared = fused.scoringWeights(params)) {
+      double[] withPrepared = fused.scoreRows(params, tokens, labels, lengths, STEPS, BATCH, zeros, prepared).rowNll();
+      assertArrayEquals(expected, withPrepared, type == DataType.DOUBLE ? 1e-9 : 1e-4);
+    }
   }
 
   @ParameterizedTest

@@ -28,8 +28,8 @@ class OneDnnBuildIT {
       AwdLstmRowScoringTest.class.getName(), AwdLstmRegularizationTest.class.getName(), DropoutMaskTest.class.getName(),
       // invocations 8 and 12 of its CSV: every regulariser at once, tied and untied
       AwdLstmGradientCheckTest.class.getName() + "#gradientsMatchFiniteDifferences(boolean, java.lang.String, double)[8,12]",
-      // the evaluator's calls of several windows, through the fused op
-      "dev.awdlm.eval.PerplexityEvaluatorTest");
+      // the evaluator's calls of several windows and the batch scorer, through the fused op with its weights built once
+      "dev.awdlm.eval.PerplexityEvaluatorTest", "dev.awdlm.score.BatchScorerTest");
 
   @Test
   void theModelTestsPassOnTheOneDnnBuild() throws Exception {
