@@ -183,8 +183,8 @@ public final class ModelBench {
         m.nhid(), m.nlayers(), t.bptt(), net.numParams(), new Figures(size, net.numParams(), before, after, flops, tps, Map.of()).speed());
     // A step's recurrent GEMM re-reads W_hh whatever the batch, so evaluation throughput grows
     // with the streams each task evaluates (train.evalBatchSize, evaluate --chunks).
-    // Streams as long as the preset's evaluation files (data.windowsPerShard windows), since the
-    // evaluator's calls span as many of a file's windows as its logits budget allows.
+    // Streams as long as the preset's evaluation files (data.windowsPerShard windows): the evaluator
+    // builds the fused op's weight copies once for all the windows it evaluates, as evaluate does per chunk.
     Map<Integer, Double> eval = new LinkedHashMap<>();
     for (int streams : new int[] {EVAL_STREAMS, EVAL_WIDE}) {
       double e = evaluationSpeed(net, VOCAB, streams, t.bptt(), c.data().windowsPerShard(), seconds / 2, 2).tokensPerSecond();

@@ -23,37 +23,12 @@ public final class PerplexityEvaluator {
   /** Probabilities below this are clamped so one underflowed softmax entry cannot give infinity. */
   static final double MIN_PROBABILITY = Float.MIN_VALUE;
 
-  /**
-   * The logits one AWD-LSTM scoring call may hold ({@code [steps*rows, vocab]} floats, 128 MB). Each
-   * call pays a cost that does not grow with its length (the fused LSTM's weight reorders, about 130 ms
-   * of a 450 ms call for the full model at 10 streams and one 70-step window), so a call spans as many
-   * windows as fit: 4 there, 1 at 100 streams (docs/measured-figures.md, round 6).
-   */
-  static final long LOGITS_PER_CALL = 1L << 25;
-
   private final int window;
-  private final long logitsPerCall;
 
-  /**
-   * @param window time steps per forward call (bounds the {@code [rows, vocab, window]} output); the
-   *     AWD-LSTM layer's calls span several whole windows, within {@link #LOGITS_PER_CALL}
-   */
+  /** @param window time steps per forward call (bounds the {@code [rows, vocab, window]} output) */
   public PerplexityEvaluator(int window) {
-    this(window, LOGITS_PER_CALL);
-  }
-
-  PerplexityEvaluator(int window, long logitsPerCall) {
     if (window < 1) throw new IllegalArgumentException("window " + window + " < 1");
     this.window = window;
-    this.logitsPerCall = logitsPerCall;
-  }
-
-  /**
-   * Time steps per AWD-LSTM scoring call: whole windows, as many as keep the call's
-   * {@code [steps*rows, vocab]} logits within {@code logitsPerCall}, and at least one.
-   */
-  static long stepsPerCall(int window, long rows, long vocab, long logitsPerCall) {
-    return window * Math.max(1, logitsPerCall / (rows * window * vocab));
   }
 
   /**
@@ -155,10 +130,8 @@ public final class PerplexityEvaluator {
     INDArray features = ds.getFeatures();
     INDArray labels = ds.getLabels();
     long length = features.size(2);
-    // The layer returns no probabilities, so only its own logits bound a call; rnnTimeStep's output does for other nets.
-    long span = scorer == null ? window : stepsPerCall(window, features.size(0), scorer.vocab(), logitsPerCall);
-    for (long t0 = 0; t0 < length; t0 += span) {
-      long t1 = Math.min(length, t0 + span);
+    for (long t0 = 0; t0 < length; t0 += window) {
+      long t1 = Math.min(length, t0 + window);
       INDArray in = features.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c');
       INDArray out = labels.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t0, t1)).dup('c');
       if (tally.grid != null) {

@@ -253,15 +253,22 @@ public final class AwdLstmCore {
   /** The fused op's weights for every layer ({@link #scoringWeights}). */
   public static final class ScoringWeights implements AutoCloseable {
     private final FusedLstm.Weights[] layers;
+    private boolean closed;
 
     private ScoringWeights(FusedLstm.Weights[] layers) {
       this.layers = layers;
     }
 
+    FusedLstm.Weights layer(int l) {
+      if (closed) throw new IllegalStateException("these AWD-LSTM scoring weights are closed");
+      return layers[l];
+    }
+
     /** Frees the copies now rather than when the garbage collector finds them. */
     @Override
     public void close() {
-      for (FusedLstm.Weights w : layers) w.close();
+      if (!closed) for (FusedLstm.Weights w : layers) w.close();
+      closed = true;
     }
   }
 
@@ -337,7 +344,7 @@ public final class AwdLstmCore {
     INDArray[] lastC = new INDArray[spec.nlayers()];
     for (int l = 0; l < spec.nlayers(); l++) {
       pass.inputs[l] = x;
-      FusedLstm.Weights weights = prepared != null ? prepared.layers[l]
+      FusedLstm.Weights weights = prepared != null ? prepared.layer(l)
           : FusedLstm.Weights.of(params.get(inputWeights(l)), params.get(recurrentWeights(l)), params.get(bias(l)));
       INDArray[] run = FusedLstm.forward(x, weights, pass.initial.h()[l], pass.initial.c()[l], pass.steps, pass.batch);
       pass.outputs[l] = run[0];

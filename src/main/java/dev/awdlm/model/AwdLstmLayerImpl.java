@@ -229,7 +229,8 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
   /**
    * Scoring calls that share what each call would otherwise build from the parameters (the fused
    * LSTM's copies of the weights), for a run of calls over unchanged parameters: one evaluation
-   * pass. Close it before the parameters change; its calls after that would score with the old ones.
+   * pass. Close it before the parameters change: after that its calls would mix the old LSTM weights
+   * with the current embedding and decoder.
    */
   public Scorer scorer() {
     return new Scorer(core().scoringWeights(params));
@@ -242,10 +243,6 @@ public class AwdLstmLayerImpl extends BaseLayer<AwdLstmLayer> implements IOutput
 
     private Scorer(AwdLstmCore.ScoringWeights weights) {
       this.weights = weights;
-    }
-
-    public int vocab() {
-      return spec().vocab();
     }
 
     public double scoreTimeStep(INDArray input, INDArray labels) {

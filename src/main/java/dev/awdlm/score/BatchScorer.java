@@ -60,7 +60,8 @@ public final class BatchScorer {
     Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
     double[] nll = new double[order.length];
     // The fused LSTM's weight copies, built once for all the batches rather than once a window.
-    try (AwdLstmCore.ScoringWeights prepared = awd != null ? new AwdLstmCore(spec()).scoringWeights(awd.paramTable()) : null) {
+    try (AwdLstmCore.ScoringWeights prepared = awd != null && !sequences.isEmpty()
+        ? new AwdLstmCore(spec()).scoringWeights(awd.paramTable()) : null) {
       for (int from = 0; from < order.length; from += batchSize) {
         int[][] batch = new int[Math.min(batchSize, order.length - from)][];
         for (int r = 0; r < batch.length; r++) batch[r] = sequences.get(order[from + r]);

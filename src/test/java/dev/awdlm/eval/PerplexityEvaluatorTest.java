@@ -29,33 +29,9 @@ class PerplexityEvaluatorTest {
     // The evaluator: windows of 5 steps (5, 5, 2), state carried between them, the layer's fast path.
     assertEquals(1, x.net.getnLayers());
     assertEquals(AwdLstmLayerImpl.class, x.net.getLayer(0).getClass());
-    Perplexity p = new PerplexityEvaluator(5, (long) ROWS * 5 * VOCAB).evaluate(x.net, x.data);
+    Perplexity p = new PerplexityEvaluator(5).evaluate(x.net, x.data);
     assertEquals(ROWS * STEPS, p.tokens());
-    assertEquals(x.expected, p.totalNll(), 1e-4 * x.expected);
-  }
-
-  @Test
-  void callsSpanningSeveralWindowsScoreWhatWindowByWindowScores() {
-    Fixture x = new Fixture();
-    long oneWindow = (long) ROWS * 5 * VOCAB;
-    // Calls of 10 steps (10, 2), of 15 (one call of all 12), and with the default budget.
-    for (PerplexityEvaluator e : List.of(new PerplexityEvaluator(5, 2 * oneWindow), new PerplexityEvaluator(5, 3 * oneWindow),
-        new PerplexityEvaluator(5))) {
-      x.net.rnnClearPreviousState(); // this evaluate continues from the stored state
-      Perplexity p = e.evaluate(x.net, x.data);
-      assertEquals(ROWS * STEPS, p.tokens());
-      assertEquals(x.expected, p.totalNll(), 1e-4 * x.expected);
-    }
-  }
-
-  @Test
-  void aCallSpansTheWholeWindowsWhoseLogitsFitTheBudgetAndAtLeastOne() {
-    // The full model (vocabulary 10,000, bptt 70) at awd-lstm-lm's 10 evaluation streams: 4 windows of 7M logits.
-    assertEquals(280, PerplexityEvaluator.stepsPerCall(70, 10, 10_000, PerplexityEvaluator.LOGITS_PER_CALL));
-    // At 100 streams one window holds 70M logits, over the budget: still one window, never less.
-    assertEquals(70, PerplexityEvaluator.stepsPerCall(70, 100, 10_000, PerplexityEvaluator.LOGITS_PER_CALL));
-    assertEquals(70, PerplexityEvaluator.stepsPerCall(70, 10, 10_000, 7_000_000 * 2 - 1));
-    assertEquals(140, PerplexityEvaluator.stepsPerCall(70, 10, 10_000, 7_000_000 * 2));
+    assertEquals(x.expected, p.totalNll(), 1e-6 * x.expected);
   }
 
   /** A small AWD-LSTM, 3 streams of 12 random steps, and their NLL from one rnnTimeStep call's probabilities. */

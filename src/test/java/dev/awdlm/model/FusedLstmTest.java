@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -101,6 +106,39 @@ class FusedLstmTest {
         assertClose(second.last().c()[l], second2.last().c()[l], tolerance, "last c of layer " + l);
       }
     }
+  }
+
+  @Test
+  void thePreparedCopiesAreWhatIsScoredAndOutliveTheWorkspaceTheyWereBuiltIn() {
+    DataType type = DataType.DOUBLE;
+    MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 43);
+    Map<String, INDArray> params = net.getLayer(0).paramTable();
+    AwdLstmCore fused = new AwdLstmCore(SPEC, true, false);
+    AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
+    // The first layer's last state: its recurrent weights move it far more than they move a near-uniform softmax.
+    INDArray before = fused.score(params, ids(22), ids(23), STEPS, BATCH, zeros).last().h()[0].dup();
+    WorkspaceConfiguration config = WorkspaceConfiguration.builder().initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE)
+        .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
+    AwdLstmCore.ScoringWeights prepared;
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "FUSED_LSTM_TEST")) {
+      prepared = fused.scoringWeights(params);
+    }
+    // The copies keep the weights they were built from: a change to R0 after them is not seen through them.
+    INDArray r0 = params.get(AwdLstmCore.recurrentWeights(0));
+    Nd4j.getRandom().setSeed(11);
+    r0.assign(Nd4j.randn(type, r0.shape()));
+    INDArray after = fused.score(params, ids(22), ids(23), STEPS, BATCH, zeros).last().h()[0];
+    double moved = before.sub(after).amaxNumber().doubleValue();
+    assertTrue(moved > 0.01, "the changed weights give another state: they moved it by " + moved);
+    for (int pass = 0; pass < 3; pass++) {
+      // Each pass reuses the workspace the copies were built in from its start, as the layer's passes do.
+      try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "FUSED_LSTM_TEST")) {
+        assertClose(before, fused.score(params, ids(22), ids(23), STEPS, BATCH, zeros, prepared).last().h()[0], 1e-12,
+            "pass " + pass + " with the copies");
+      }
+    }
+    prepared.close();
+    assertThrows(IllegalStateException.class, () -> fused.score(params, ids(22), ids(23), STEPS, BATCH, zeros, prepared));
   }
 
   @Test
