@@ -37,11 +37,7 @@ class FusedLstmTest {
   @ParameterizedTest
   @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
   void theFusedOpScoresAsTheStepLoop(DataType type) {
-    MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 29);
-    Map<String, INDArray> params = net.getLayer(0).paramTable();
-    // DL4J starts the biases at 0 (and the forget gate's at 1): random ones make every gate's bias count.
-    Nd4j.getRandom().setSeed(7);
-    for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
+    Map<String, INDArray> params = paramsWithRandomBiases(type, 29, 7);
     int[] tokens = ids(11);
     int[] labels = ids(12);
     AwdLstmCore loop = new AwdLstmCore(SPEC, false, false);
@@ -86,10 +82,7 @@ class FusedLstmTest {
   @ParameterizedTest
   @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
   void weightsPreparedOnceScoreTwoPassesAsWeightsBuiltForEach(DataType type) {
-    MultiLayerNetwork net = AwdLstmNets.net(SPEC, type, null, null, 37);
-    Map<String, INDArray> params = net.getLayer(0).paramTable();
-    Nd4j.getRandom().setSeed(9);
-    for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
+    Map<String, INDArray> params = paramsWithRandomBiases(type, 37, 9);
     AwdLstmCore fused = new AwdLstmCore(SPEC, true, false);
     assertNull(new AwdLstmCore(SPEC, false, false).scoringWeights(params), "the step loop reads the parameters as they are");
     AwdLstmCore.State zeros = AwdLstmCore.State.zeros(SPEC, BATCH, type);
@@ -164,6 +157,14 @@ class FusedLstmTest {
     double[] d = new double[ids.length];
     for (int i = 0; i < ids.length; i++) d[i] = ids[i];
     return Nd4j.create(d, new long[] {BATCH, 1, STEPS}, 'c').castTo(type);
+  }
+
+  /** A net's parameters with random biases: DL4J starts them at 0 (the forget gate's at 1), and random ones make every gate's count. */
+  private static Map<String, INDArray> paramsWithRandomBiases(DataType type, long netSeed, long biasSeed) {
+    Map<String, INDArray> params = AwdLstmNets.net(SPEC, type, null, null, netSeed).getLayer(0).paramTable();
+    Nd4j.getRandom().setSeed(biasSeed);
+    for (int l = 0; l < SPEC.nlayers(); l++) params.get(AwdLstmCore.bias(l)).assign(Nd4j.randn(type, 1, 4L * SPEC.hiddenSize(l)));
+    return params;
   }
 
   private static int[] ids(long seed) {
