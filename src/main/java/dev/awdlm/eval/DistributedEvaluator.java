@@ -1,17 +1,13 @@
 package dev.awdlm.eval;
 
 import dev.awdlm.io.SerializableHadoopConf;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.awdlm.spark.BroadcastNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Perplexity on Spark executors. An eval split's DataSet files hold {@code rows} parallel streams,
@@ -55,11 +51,11 @@ public final class DistributedEvaluator {
     long start = System.nanoTime();
     List<PerplexityEvaluator.Chunk> chunks = plan(rows, files.size(), maxTasks, warmup);
     List<String> paths = files.stream().map(Path::toString).toList();
-    Broadcast<byte[]> model = sc.broadcast(bytes(net));
+    Broadcast<BroadcastNetwork> model = sc.broadcast(BroadcastNetwork.of(net));
     Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(sc.hadoopConfiguration()));
     try {
       PerplexityEvaluator.Scored total = sc.parallelize(chunks, chunks.size())
-          .map(c -> new PerplexityEvaluator(window).evaluate(restore(model.value()), paths.stream().map(Path::new).toList(),
+          .map(c -> new PerplexityEvaluator(window).evaluate(model.value().restore(), paths.stream().map(Path::new).toList(),
               conf.value().get(), c, pointer))
           .reduce(PerplexityEvaluator.Scored::plus);
       int warmed = chunks.stream().mapToInt(PerplexityEvaluator.Chunk::warmup).max().orElse(0);
@@ -92,20 +88,5 @@ public final class DistributedEvaluator {
       }
     }
     return chunks;
-  }
-
-  /** Parameters and configuration only: evaluation needs no updater state. */
-  static byte[] bytes(MultiLayerNetwork net) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ModelSerializer.writeModel(net, out, false);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize the model for broadcast", e);
-    }
-  }
-
-  static MultiLayerNetwork restore(byte[] bytes) throws IOException {
-    return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
   }
 }

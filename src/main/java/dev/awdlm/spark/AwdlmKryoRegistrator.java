@@ -22,6 +22,7 @@ public final class AwdlmKryoRegistrator implements KryoRegistrator {
   private static final List<String> JAVA_SERIALIZED = List.of(
       "dev.awdlm.io.SerializableHadoopConf",
       "dev.awdlm.score.ScoringModel",
+      "dev.awdlm.spark.BroadcastNetwork",
       "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.datavec.spark.util.SerializableHadoopConfig",
       // gradient sharing (SharedTrainingMaster): its broadcast configuration and the workers' results
