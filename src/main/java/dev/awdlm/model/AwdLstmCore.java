@@ -1,5 +1,6 @@
 package dev.awdlm.model;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -368,19 +369,26 @@ public final class AwdLstmCore {
       lockedMul(dropped, pass.masks.output(), pass.steps, batch);
     }
     pass.decoderInput = dropped;
-
-    INDArray logits = Nd4j.gemm(dropped, decoderWeights(params), false, true); // [N, V]
-    logits.addiRowVector(params.get(DECODER_BIAS));
-    // libnd4j's fused softmax is about 2.5x faster than max, exp, sum and divide as separate ops.
-    Nd4j.exec(new SoftMax(logits, logits, 1));
+    // Padding predicts nothing: scoring sends only its rows' real positions through the decoder and
+    // the softmax, the larger part of a pass (a third of the positions at score.batchSize 64 on Brown).
+    int[] positions = full ? null : realPositions(n, batch, lengths);
+    INDArray decoded = positions == null ? dropped : gather(dropped, positions); // [M, H], M <= N
+    int m = positions == null ? n : positions.length;
+    INDArray logits = null;
+    if (m > 0) {
+      logits = Nd4j.gemm(decoded, decoderWeights(params), false, true); // [M, V]
+      logits.addiRowVector(params.get(DECODER_BIAS));
+      // libnd4j's fused softmax is about 2.5x faster than max, exp, sum and divide as separate ops.
+      Nd4j.exec(new SoftMax(logits, logits, 1));
+    }
     if (full) pass.probabilities = logits;
     if (labels != null) {
       double nll = 0;
       double[] rows = lengths == null ? null : new double[batch];
       double[] perToken = new double[n];
-      for (int i = 0; i < n; i++) {
-        if (!counts(i, batch, lengths)) continue;
-        double token = tokenNll(params, logits, dropped, i, labels[i]);
+      for (int k = 0; k < m; k++) {
+        int i = positions == null ? k : positions[k];
+        double token = tokenNll(params, logits, decoded, k, labels[i]);
         perToken[i] = token;
         nll += token;
         if (rows != null) rows[i % batch] += token;
@@ -389,6 +397,15 @@ public final class AwdLstmCore {
       pass.rowNll = rows;
       pass.tokenNll = perToken;
     }
+  }
+
+  /** The time-major positions that count, in order; null when every one does. */
+  private static int[] realPositions(int n, int batch, int[] lengths) {
+    if (lengths == null) return null;
+    int[] positions = new int[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) if (counts(i, batch, lengths)) positions[m++] = i;
+    return m == n ? null : Arrays.copyOf(positions, m);
   }
 
   /** AR on the decoder's (dropped-out) input and TAR on the top layer's raw outputs, as awd-lstm-lm adds them to the loss. */
